@@ -1,0 +1,37 @@
+"""Every table of MASH Desk. Importing this package registers them all on ``Base.metadata``."""
+
+from db.models.admin import Agency, AuditEvent, Draft, Role, User
+from db.models.contacts import (
+    AgencyCheck,
+    Consultation,
+    Contact,
+    ContactPerson,
+    DailyMeeting,
+    Decision,
+    MeetingAction,
+    Referrer,
+    ReferrerFeedback,
+    ThresholdAssessment,
+)
+from db.models.edt import EdtEntry, EdtEntryNote, EdtEntryPerson, HandoverAcknowledgement
+from db.models.people import (
+    Address,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonAddress,
+    PersonMerge,
+    PersonName,
+    Relationship,
+)
+from db.models.stepdown import StepDown, StepDownEvent
+from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
+
+__all__ = [
+    "Address", "Agency", "AgencyCheck", "AuditEvent", "Consultation", "Contact", "ContactPerson",
+    "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
+    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "Person",
+    "PersonAddress", "PersonMerge", "PersonName", "Referrer", "ReferrerFeedback", "Relationship",
+    "Role", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
+    "StrategyDiscussion", "ThresholdAssessment", "User",
+]

@@ -1,0 +1,71 @@
+"""``mashdesk init``, ``mashdesk demo`` and ``mashdesk audit verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from mashdesk import audit
+from mashdesk.cli.common import (
+    add_actor_option,
+    add_db_option,
+    open_context,
+    password_from_env_or_prompt,
+    sign_in,
+)
+from mashdesk.permissions import require
+from mashdesk.demo import build_demo
+from mashdesk.services.auth import AuthService
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="create or upgrade the database schema")
+    add_db_option(p)
+    p.add_argument("--admin", metavar="USERNAME", help="create this first administrator on a database with no users")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="fill a demo database with synthetic data")
+    add_db_option(p)
+    p.add_argument("--contacts", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("audit", help="audit trail")
+    audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    v = audit_sub.add_parser("verify", help="check the audit trail is complete and untampered")
+    add_db_option(v)
+    add_actor_option(v)
+    v.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    if args.admin:
+        password = password_from_env_or_prompt(f"Password for the new administrator {args.admin}: ")
+        created = AuthService(ctx).bootstrap_admin(args.admin, password)
+        print(f"administrator {args.admin} created" if created else
+              "the database already has users: no administrator created", file=sys.stderr)
+    print(json.dumps({"database": ctx.engine.url.render_as_string(hide_password=True), "schema": "current"}))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    summary = build_demo(ctx, args.contacts, args.seed)
+    print(json.dumps({"contacts": summary.contacts, "people": summary.people, "edt_entries": summary.edt_entries,
+                      "step_downs": summary.step_downs, "strategy_discussions": summary.strategy_discussions,
+                      "seconds": round(summary.seconds, 1)}))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    ctx = open_context(args)
+    actor = sign_in(ctx, args.as_user)
+
+
+    require(actor.role, "audit.read", actor.username)
+    with ctx.session_factory() as session:
+        result = audit.verify(session)
+    print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1

@@ -1,0 +1,195 @@
+"""``mashdesk triage FILE`` and ``mashdesk due KIND START`` (interfaces.md): no database needed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from mashdesk.calendar import WorkingCalendar
+from mashdesk.errors import InputError
+from rules import ChildInput, RuleInputError, ThresholdEngine, TriageResult, load_ruleset
+
+_CONTACT_FIELDS = {"received_at", "household_indicators", "children"}
+_CHILD_FIELDS = {
+    "ref",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "disabled",
+    "previous_cp_plan",
+    "previous_contacts_12m",
+    "previous_referrals_12m",
+    "indicators",
+}
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    triage = subparsers.add_parser(
+        "triage",
+        help="apply the Threshold of Need to a contact given as JSON",
+        description="Suggest a level, outcome and RAG rating for each child of a contact (JSON, see "
+        "docs/threshold-and-calendar.md) and print them as JSON.",
+    )
+    triage.add_argument("file", metavar="FILE", help="the contact as JSON; - reads standard input")
+    triage.set_defaults(func=run_triage)
+
+    due = subparsers.add_parser(
+        "due",
+        help="print the deadline of a kind of work from a start time",
+        description="Print a deadline from the working calendar: an ISO datetime with its UTC offset, or an "
+        "ISO date for date kinds (icpc, assessment).",
+    )
+    due.add_argument("kind", metavar="KIND", help="deadline kind, e.g. decision_red, icpc")
+    due.add_argument("start", metavar="START", help="ISO datetime (local time if no offset), or date")
+    due.set_defaults(func=run_due)
+
+
+def run_triage(args: argparse.Namespace) -> int:
+    contact = _read_json(args.file)
+    calendar = WorkingCalendar()
+    received_at = calendar.localize(_datetime(contact.get("received_at"), "received_at"))
+    children = contact.get("children")
+    if not isinstance(children, list):
+        raise InputError("children: must be a list of children", field="children")
+    household = _strings(contact.get("household_indicators", []), "household_indicators")
+    engine = ThresholdEngine(load_ruleset())
+    try:
+        result = engine.triage(
+            received_at.date(), [_child(entry, i) for i, entry in enumerate(children)], household
+        )
+    except RuleInputError as exc:
+        raise InputError(str(exc), field=exc.field) from exc
+    decision_due = calendar.due_datetime(f"decision_{result.rag}", received_at)
+    _print_json(_triage_json(result, decision_due))
+    return 0
+
+
+def run_due(args: argparse.Namespace) -> int:
+    calendar = WorkingCalendar()
+    if args.kind not in calendar.kinds:
+        raise InputError(
+            f"KIND: unknown deadline kind {args.kind!r}; use one of {', '.join(calendar.kinds)}", field="KIND"
+        )
+    if calendar.is_date_kind(args.kind):
+        try:
+            start: date = date.fromisoformat(args.start)
+        except ValueError:
+            start = calendar.localize(_datetime(args.start, "START")).date()
+    else:
+        start = _datetime(args.start, "START")
+    deadline = calendar.due(args.kind, start)
+    print(deadline.isoformat())
+    return 0
+
+
+def _triage_json(result: TriageResult, decision_due: datetime) -> dict[str, Any]:
+    return {
+        "ruleset": {"id": result.ruleset_id, "version": result.ruleset_version},
+        "rag": result.rag,
+        "decision_due": decision_due.isoformat(),
+        "children": [
+            {
+                "ref": child.ref,
+                "level": child.level,
+                "outcome": child.outcome,
+                "rag": child.rag,
+                "rules": list(child.rules),
+                "flags": list(child.flags),
+                "reasons": list(child.reasons),
+            }
+            for child in result.children
+        ],
+    }
+
+
+def _read_json(name: str) -> dict[str, Any]:
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise InputError(f"FILE: cannot read {name}: {exc.strerror or exc}", field="FILE") from exc
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"FILE: {name} is not UTF-8 text", field="FILE") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"FILE: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field="FILE"
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError("FILE: the contact must be a JSON object", field="FILE")
+    unknown = sorted(data.keys() - _CONTACT_FIELDS)
+    if unknown:
+        raise InputError(f"{unknown[0]}: unknown field", field=unknown[0])
+    return data
+
+
+def _child(entry: object, index: int) -> ChildInput:
+    if not isinstance(entry, dict):
+        raise InputError(f"children[{index}]: must be an object", field="children")
+    ref = entry.get("ref")
+    if not isinstance(ref, str) or not ref.strip():
+        raise InputError(f"children[{index}]: ref must be a non-empty string", field="ref")
+    where = f"child {ref}: "
+    unknown = sorted(entry.keys() - _CHILD_FIELDS)
+    if unknown:
+        raise InputError(f"{where}{unknown[0]}: unknown field", field=unknown[0])
+
+    def flag(name: str) -> bool:
+        value = entry.get(name, False)
+        if not isinstance(value, bool):
+            raise InputError(f"{where}{name}: must be true or false", field=name)
+        return value
+
+    def count(name: str) -> int:
+        value = entry.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise InputError(f"{where}{name}: must be a whole number, 0 or more", field=name)
+        return value
+
+    def day(name: str) -> date | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise InputError(f"{where}{name}: {value!r} is not an ISO date (YYYY-MM-DD)", field=name)
+
+    return ChildInput(
+        ref=ref,
+        date_of_birth=day("date_of_birth"),
+        expected_date_of_birth=day("expected_date_of_birth"),
+        disabled=flag("disabled"),
+        previous_cp_plan=flag("previous_cp_plan"),
+        previous_contacts_12m=count("previous_contacts_12m"),
+        previous_referrals_12m=count("previous_referrals_12m"),
+        indicators=tuple(_strings(entry.get("indicators", []), "indicators", where)),
+    )
+
+
+def _strings(value: object, name: str, where: str = "") -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputError(f"{where}{name}: must be a list of indicator ids", field=name)
+    return value
+
+
+def _datetime(value: object, name: str) -> datetime:
+    if not isinstance(value, str):
+        raise InputError(f"{name}: must be an ISO date and time, e.g. 2026-12-24T16:30:00", field=name)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name}: {value!r} is not an ISO date and time", field=name) from None
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    """Write ``data`` to standard output as UTF-8 JSON, whatever the terminal's encoding."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()

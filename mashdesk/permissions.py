@@ -1,0 +1,77 @@
+"""Who may do what: the one role × action table, and the one check that reads it."""
+
+from __future__ import annotations
+
+from mashdesk.errors import PermissionDenied
+
+#: The roles of the desk, with the names shown to people.
+ROLES: dict[str, str] = {
+    "practitioner": "MASH practitioner",
+    "manager": "MASH team manager",
+    "police": "Police officer (MASH)",
+    "health": "Health officer (MASH)",
+    "education": "Education safeguarding lead",
+    "edt": "Emergency Duty Team social worker",
+    "earlyhelp": "Early Help manager",
+    "admin": "Administrator",
+}
+
+MASH = frozenset({"practitioner", "manager"})
+AGENCY = frozenset({"police", "health", "education"})
+EVERYONE = frozenset(ROLES)
+
+#: action → roles that may perform it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "queue.read": MASH | AGENCY | {"edt", "earlyhelp", "admin"},
+    "contact.read": MASH | AGENCY | {"edt", "earlyhelp"},
+    "contact.create": MASH | {"edt"},
+    "contact.update": MASH,
+    "contact.screen": frozenset({"manager"}),
+    "contact.allocate": frozenset({"manager"}),
+    "contact.take_next": MASH,
+    "check.request": MASH,
+    "check.answer": AGENCY,
+    "decision.propose": MASH,
+    "decision.authorise": frozenset({"manager"}),
+    "feedback.send": MASH,
+    "person.read": MASH | AGENCY | {"edt", "earlyhelp"},
+    "person.create": MASH | {"edt"},
+    "person.import": frozenset({"admin", "manager"}),
+    "person.merge": frozenset({"manager"}),
+    "edt.log": frozenset({"edt"}),
+    "handover.read": MASH | {"edt"},
+    "handover.acknowledge": frozenset({"manager"}),
+    "stepdown.read": MASH | {"earlyhelp"},
+    "stepdown.manage": frozenset({"manager", "earlyhelp"}),
+    "strategy.read": MASH | AGENCY,
+    "strategy.manage": MASH,
+    "pack.build": MASH | AGENCY,
+    "meeting.manage": MASH | {"education"},
+    "draft.save": EVERYONE,
+    "user.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin", "manager"}),
+    "export.returns": frozenset({"admin", "manager"}),
+    "demo.load": frozenset({"admin"}),
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    try:
+        return role in PERMISSIONS[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}: add it to PERMISSIONS") from None
+
+
+def require(role: str, action: str, username: str = "") -> None:
+    """Raise :class:`PermissionDenied` unless ``role`` may perform ``action``."""
+    if not allowed(role, action):
+        who = f"{username} ({ROLES.get(role, role)})" if username else ROLES.get(role, role)
+        raise PermissionDenied(f"{who} may not {action.replace('.', ': ').replace('_', ' ')}")
+
+
+def may_read_restricted(actor_agency_code: str | None, owning_agency_code: str) -> bool:
+    """Whether a person of ``actor_agency_code`` may read an answer restricted to ``owning_agency_code``.
+
+    Only the answering agency reads a restricted answer; everyone else sees that one exists.
+    """
+    return actor_agency_code is not None and actor_agency_code == owning_agency_code

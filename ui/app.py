@@ -1,0 +1,167 @@
+"""Starting the desk: arguments, the database, signing in, the main window, screenshots."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from mashdesk.paths import data_dir, default_db_url, demo_db_url
+
+VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting")
+DEMO_CONTACTS = 6000
+#: When the process started (``main.py`` sets it before the heavy imports).
+STARTED = time.perf_counter()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mashdesk", description="Open MASH Desk. "
+                                "Run 'mashdesk COMMAND --help' for the command-line tools.")
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $MASHDESK_DB or the embedded database)")
+    p.add_argument("--demo", action="store_true", help="open a demo database of synthetic data")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME", help="sign in as this user")
+    p.add_argument("--screenshot", metavar="FILE.png", help="save the window as a PNG once loaded, then exit")
+    p.add_argument("--view", choices=VIEW_NAMES, default="queue", help="the view to open")
+    return p
+
+
+def _needs_offscreen(args: argparse.Namespace) -> bool:
+    return bool(args.screenshot) and sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if _needs_offscreen(args):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not args.screenshot and sys.platform.startswith("linux") and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        from ui.qt_libs import missing_xcb_libraries
+
+        missing = missing_xcb_libraries()
+        if missing:
+            print("The Qt window needs system libraries this machine lacks. Install them with:\n"
+                  f"  sudo apt-get install -y {' '.join(missing)}", file=sys.stderr)
+            return 1
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from db.migrate import DatabaseTooNew
+    from mashdesk.app import open_database
+    from mashdesk.errors import MashDeskError
+    from mashdesk.services.auth import AuthService
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("MASH Desk")
+    app.setOrganizationName("MASH Desk")
+    url = demo_db_url() if args.demo else (args.db or default_db_url())
+    try:
+        ctx, _ = open_database(url)
+    except (DatabaseTooNew, MashDeskError) as exc:
+        if args.screenshot:
+            print(f"mashdesk: {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "MASH Desk cannot open the database", str(exc))
+        return 1
+    if args.demo:
+        _ensure_fresh_demo(ctx)
+
+    auth = AuthService(ctx)
+    try:
+        if args.demo:
+            actor = auth.sign_in(args.as_user or "demo.manager", "demo")
+        elif args.as_user:
+            from mashdesk.cli.common import password_from_env_or_prompt
+
+            actor = auth.sign_in(args.as_user, password_from_env_or_prompt(f"Password for {args.as_user}: "))
+        elif args.screenshot:
+            print("mashdesk: --as USERNAME is needed for a screenshot of a real database", file=sys.stderr)
+            return 2
+        else:
+            from ui.dialogs.sign_in import SignInDialog
+
+            dialog = SignInDialog(auth, _label(url))
+            if not dialog.exec() or dialog.actor is None:
+                return 0
+            actor = dialog.actor
+    except MashDeskError as exc:
+        print(f"mashdesk: {exc}", file=sys.stderr)
+        return 1
+
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(ctx, actor, _label(url) + (" (demo)" if args.demo else ""), settings)
+    if args.screenshot:
+        window.resize(1400, 820)  # the same picture whatever size the desk was left at
+    window.show()
+    if args.screenshot:
+        return _screenshot(app, window, args.view, args.screenshot)
+    window.start()
+    if args.view != "queue":
+        _open_view(window, args.view)
+    return app.exec()
+
+
+def _label(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return f"embedded ({os.path.basename(parsed.database or 'memory')})"
+    return f"{parsed.host}/{parsed.database}"
+
+
+def _open_view(window, view: str) -> None:  # type: ignore[no-untyped-def]
+    if view == "contact":
+        from mashdesk.services.contacts import ContactService
+
+        newest = ContactService(window.ctx).newest_id(window.actor)
+        if newest is not None:
+            window.open_contact(newest)
+            return
+    window.show_view(view)
+
+
+def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-untyped-def]
+    """Load the view, wait until it has painted its data, save the window, exit."""
+    from PySide6.QtCore import QTimer
+
+    result = {"code": 1}
+
+    def save(key: str) -> None:
+        if key != view:
+            return
+        window.view_loaded.disconnect(save)
+
+        def grab() -> None:
+            ok = window.grab().save(path)
+            if os.environ.get("MASHDESK_TIMING"):
+                print(f'{{"queue_painted_ms": {(time.perf_counter() - STARTED) * 1000:.1f}}}', file=sys.stderr)
+            result["code"] = 0 if ok else 1
+            app.quit()
+
+        QTimer.singleShot(0, grab)
+
+    window.view_loaded.connect(save)
+    window.start()
+    if view != "queue":
+        _open_view(window, view)
+    app.exec()
+    return result["code"]
+
+
+def _ensure_fresh_demo(ctx) -> None:  # type: ignore[no-untyped-def]
+    from mashdesk.demo import build_demo, demo_is_fresh
+
+    if demo_is_fresh(ctx):
+        return
+    from ui.progress import run_with_progress
+
+    run_with_progress("Preparing the demo desk with synthetic data…",
+                      lambda progress: build_demo(ctx, DEMO_CONTACTS, seed=1, progress=progress))
+
+
+def main() -> None:
+    sys.exit(run())

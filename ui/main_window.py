@@ -1,0 +1,175 @@
+"""The desk's main window: navigation between the main views, menus, status bar, saved state."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from mashdesk import __version__
+from mashdesk.errors import MashDeskError
+from mashdesk.services.base import Actor, AppContext
+from mashdesk.services.contacts import ContactService
+from mashdesk.services.queue import QueueService
+from ui.views.contact_view import ContactView
+from ui.views.planned_view import PlannedView
+from ui.views.queue_view import QueueView
+
+LONDON = ZoneInfo("Europe/London")
+
+#: Main views in navigation order: key, title, shortcut.
+VIEWS: list[tuple[str, str, str]] = [
+    ("queue", "Queue", "Ctrl+1"),
+    ("contact", "Contact", "Ctrl+2"),
+    ("handover", "EDT handover", "Ctrl+3"),
+    ("stepdowns", "Step-downs", "Ctrl+4"),
+    ("strategy", "Strategy", "Ctrl+5"),
+    ("meeting", "Daily meeting", "Ctrl+6"),
+]
+
+
+class MainWindow(QMainWindow):
+    """Emits ``view_loaded(key)`` once a view has put its data on screen."""
+
+    view_loaded = Signal(str)
+
+    def __init__(self, ctx: AppContext, actor: Actor, database_label: str, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor = actor
+        self.settings = settings
+        self.setWindowTitle(f"MASH Desk — {actor.display_name} ({actor.role_name})")
+        self.setObjectName("mainWindow")
+
+        self.queue = QueueView(QueueService(ctx), actor)
+        self.contact = ContactView(ContactService(ctx), actor)
+        self.views: dict[str, QWidget] = {"queue": self.queue, "contact": self.contact}
+        for key in ("handover", "stepdowns", "strategy", "meeting"):
+            self.views[key] = PlannedView(key)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Main views")
+        self.nav.setMinimumWidth(150)
+        self.stack = QStackedWidget()
+        for key, title, shortcut in VIEWS:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title} ({shortcut})")
+            self.nav.addItem(item)
+            self.stack.addWidget(self.views[key])
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        splitter = QSplitter()
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 1230])
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+        self.queue.open_contact.connect(self.open_contact)
+        self.queue.loaded.connect(lambda: self.view_loaded.emit("queue"))
+        self.contact.loaded.connect(lambda: self.view_loaded.emit("contact"))
+
+        self._menus()
+        self._status_bar(database_label)
+        self._restore()
+
+    # -- menus and shortcuts ------------------------------------------------------------------------
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.queue.refresh)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        file_menu.addAction(refresh)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        for row, (key, title, shortcut) in enumerate(VIEWS):
+            action = QAction(title, self, shortcut=QKeySequence(shortcut))
+            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            view_menu.addAction(action)
+            self.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(QAction("&About MASH Desk", self, triggered=self._about))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About MASH Desk",
+                          f"MASH Desk {__version__}<br>The children's front door: contacts, threshold "
+                          "decisions, EDT handover, step-downs and strategy discussions.<br>OFFICIAL-SENSITIVE")
+
+    def _status_bar(self, database_label: str) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel(f"{self.actor.display_name} · {self.actor.role_name}")
+        self.user_label.setAccessibleName("Signed-in user")
+        self.db_label = QLabel(f"Database: {database_label}")
+        self.db_label.setAccessibleName("Database")
+        self.clock_label = QLabel()
+        self.clock_label.setAccessibleName("Clock")
+        for w in (self.user_label, self.db_label):
+            bar.addWidget(w)
+        bar.addPermanentWidget(self.clock_label)
+        self._tick()
+        self._clock = QTimer(self, interval=15_000, timeout=self._tick)
+        self._clock.start()
+
+    def _tick(self) -> None:
+        now = self.ctx.now().astimezone(LONDON)
+        self.clock_label.setText(now.strftime("%a %d %b %Y %H:%M"))
+
+    # -- views --------------------------------------------------------------------------------------
+    def show_view(self, key: str) -> None:
+        keys = [k for k, _, _ in VIEWS]
+        self.nav.setCurrentRow(keys.index(key))
+        if key in ("handover", "stepdowns", "strategy", "meeting"):
+            self.view_loaded.emit(key)
+
+    def start(self) -> None:
+        """Load the queue (the first view)."""
+        self.nav.setCurrentRow(0)
+        self.queue.start()
+        self.queue.table.setFocus()
+
+    def open_contact(self, contact_id: int) -> None:
+        try:
+            self.contact.show_contact(contact_id)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot open contact", str(exc))
+            return
+        self.nav.setCurrentRow(1)
+
+    # -- state --------------------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geometry = self.settings.value("mainWindow/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 820)
+        state = self.settings.value("mainWindow/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.value("mainWindow/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        header = self.settings.value("queue/header")
+        if header is not None:
+            self.queue.table.horizontalHeader().restoreState(header)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.settings.setValue("mainWindow/geometry", self.saveGeometry())
+        self.settings.setValue("mainWindow/state", self.saveState())
+        self.settings.setValue("mainWindow/splitter", self.splitter.saveState())
+        self.settings.setValue("queue/header", self.queue.table.horizontalHeader().saveState())
+        super().closeEvent(event)

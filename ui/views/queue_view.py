@@ -1,0 +1,136 @@
+"""The contact queue: filter, sort, search, open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mashdesk.codes import CONTACT_STATUSES
+from mashdesk.services.base import Actor
+from mashdesk.services.queue import QueueQuery, QueueService
+from ui.queue_model import COLUMNS, QueueModel
+
+#: Status filter choices: label → statuses.
+STATUS_FILTERS: list[tuple[str, tuple[str, ...]]] = [
+    ("Open (not closed)", ("new", "screened", "in_progress", "awaiting_authorisation", "returned")),
+    ("All statuses", ()),
+] + [(label, (code,)) for code, label in CONTACT_STATUSES.items()]
+RAG_FILTERS: list[tuple[str, tuple[str, ...]]] = [
+    ("Any RAG", ()), ("Red", ("red",)), ("Amber", ("amber",)), ("Green", ("green",)),
+    ("Red or amber", ("red", "amber")),
+]
+
+
+class QueueView(QWidget):
+    """The team queue. Emits ``open_contact(id)`` on Enter or double-click."""
+
+    open_contact = Signal(int)
+    loaded = Signal()
+
+    def __init__(self, service: QueueService, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queueView")
+        self.model = QueueModel(service, actor, self)
+
+        self.search = QLineEdit(placeholderText="Child's name or contact ref (Ctrl+F)")
+        self.search.setMinimumWidth(260)
+        self.search.setAccessibleName("Search the queue")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status filter")
+        for label, _ in STATUS_FILTERS:
+            self.status.addItem(label)
+        self.rag = QComboBox()
+        self.rag.setAccessibleName("RAG filter")
+        for label, _ in RAG_FILTERS:
+            self.rag.addItem(label)
+        self.mine = QCheckBox("&Allocated to me")
+        self.mine.setAccessibleName("Only contacts allocated to me")
+        self.count = QLabel()
+        self.count.setObjectName("queueCount")
+
+        bar = QHBoxLayout()
+        status_label = QLabel("&Status:")
+        status_label.setBuddy(self.status)
+        rag_label = QLabel("&RAG:")
+        rag_label.setBuddy(self.rag)
+        for w in (self.search, status_label, self.status, rag_label, self.rag, self.mine):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.count)
+
+        self.table = QTableView()
+        self.table.setObjectName("queueTable")
+        self.table.setAccessibleName("Contact queue")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((80, 250, 150, 250, 60, 170, 120, 140)):
+            self.table.setColumnWidth(col, width)
+        self.table.activated.connect(self._activated)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.setTabOrder(self.search, self.status)
+        self.setTabOrder(self.status, self.rag)
+        self.setTabOrder(self.rag, self.mine)
+        self.setTabOrder(self.mine, self.table)
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status.currentIndexChanged.connect(self.refresh)
+        self.rag.currentIndexChanged.connect(self.refresh)
+        self.mine.toggled.connect(self.refresh)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        self.search.returnPressed.connect(self.table.setFocus)
+
+    def current_query(self) -> QueueQuery:
+        sort_col = self.table.horizontalHeader().sortIndicatorSection()
+        order = self.table.horizontalHeader().sortIndicatorOrder()
+        sort = COLUMNS[sort_col][1] if 0 <= sort_col < len(COLUMNS) else "received"
+        return QueueQuery(
+            statuses=STATUS_FILTERS[self.status.currentIndex()][1],
+            rags=RAG_FILTERS[self.rag.currentIndex()][1],
+            allocated_to_me=self.mine.isChecked(),
+            search=self.search.text(),
+            sort=sort,
+            descending=order == Qt.SortOrder.DescendingOrder,
+        )
+
+    def refresh(self) -> None:
+        self.model.set_query(self.current_query())
+        shown = self.model.total
+        self.count.setText(f"{shown:,} contact{'s' if shown != 1 else ''}")
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+        self.loaded.emit()
+
+    def start(self) -> None:
+        """First load: newest first."""
+        self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+        self.refresh()
+
+    def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
+        self.open_contact.emit(self.model.row_at(index.row()).id)
