@@ -30,10 +30,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+#: Execution option a unit of work sets to begin an SQLite transaction as IMMEDIATE.
+SQLITE_WRITE = {"sqlite_begin": "IMMEDIATE"}
+
+
 def _sqlite_begin(conn: Any) -> None:
-    # IMMEDIATE takes the write lock at the start, so two writers queue on
-    # busy_timeout instead of one failing half-way ("database is locked").
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write scope begins IMMEDIATE: it takes the write lock at the start, so two
+    # writers queue on busy_timeout instead of one failing half-way ("database is
+    # locked"). Reads begin DEFERRED and never block each other (WAL).
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -438,21 +438,28 @@ class DemoJourneys(DemoBuilder):
         """The out-of-hours log for every period of the year; returns contacts made from it."""
         r = self.rng
         specs: list[_Spec] = []
-        per_period = 1 + self.n_contacts // 25000
+        periods = []
         day = self.today - timedelta(days=364)
+        while day <= self.today + timedelta(days=7):
+            if self.cal.is_working_day(day):
+                start, end = self.cal.edt_period_ending(day)
+                if start >= self.now:
+                    break
+                periods.append((start, end))
+            day += timedelta(days=1)
+        # About one contact in twenty-five starts as an out-of-hours call, at most 12 calls a period;
+        # the latest period always has a few, so the morning handover has something to show.
+        rate = min(12.0, self.n_contacts / 25 / max(1, len(periods)))
+        max_conversions = self.n_contacts // 5
         edt_user = self.user_ids["demo.edt"]
         manager = self.user_ids["demo.manager"]
-        while day <= self.today + timedelta(days=7):
-            if not self.cal.is_working_day(day):
-                day += timedelta(days=1)
-                continue
-            start, end = self.cal.edt_period_ending(day)
-            day += timedelta(days=1)
-            if start >= self.now:
-                break
+        for index, (start, end) in enumerate(periods):
+            calls = int(rate) + (r.random() < rate - int(rate))
+            if index == len(periods) - 1:
+                calls = max(calls, 4)
             deadline = self.cal.edt_handover(end)
             span = (min(end, self.now) - start).total_seconds()
-            for _ in range(r.randint(per_period, per_period + 3)):
+            for _ in range(calls):
                 call_at = start + timedelta(seconds=r.uniform(0, span))
                 level = _weighted(r, [(2, 5), (3, 4), (4, 1)])
                 urgent = level == 4 or r.random() < 0.1
@@ -488,7 +495,7 @@ class DemoJourneys(DemoBuilder):
                     if deadline < self.now:
                         ack["dealt_at"] = acked + timedelta(minutes=r.randint(1, 40))
                         ack["dealt_by_id"] = manager
-                        if converts:
+                        if converts and len(specs) < max_conversions:
                             ack["outcome"] = "contact_created"
                             specs.append(_Spec(call_at, edt_entry={"entry": entry, "ack": ack}))
                         else:

@@ -22,11 +22,16 @@ class Person(Versioned, Base):
     __tablename__ = "people"
     __table_args__ = (
         Index("ix_people_key_last_dob", "key_last", "date_of_birth"),
+        Index("ix_people_key_first", "key_first"),
         Index("ix_people_phon_last", "phon_last"),
         Index("ix_people_phon_first", "phon_first"),
         Index("ix_people_dob", "date_of_birth"),
         Index("ix_people_nhs", "nhs_number"),
         Index("ix_people_upn", "upn"),
+        Index("ix_people_phon_last_first", "phon_last", "phon_first"),
+        Index("ix_people_key_last_first", "key_last", "key_first"),
+        Index("ix_people_edob", "expected_date_of_birth"),
+        Index("ix_people_merged_into", "merged_into_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +87,8 @@ class PersonName(Base):
     __table_args__ = (
         Index("ix_person_names_phon_last", "phon_last"),
         Index("ix_person_names_key_last", "key_last"),
+        Index("ix_person_names_phon_last_first", "phon_last", "phon_first"),
+        Index("ix_person_names_key_last_first", "key_last", "key_first"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

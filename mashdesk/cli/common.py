@@ -6,13 +6,13 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from db.migrate import DatabaseTooNew
-from mashdesk.app import open_database
 from mashdesk.errors import AuthenticationError, MashDeskError
 from mashdesk.paths import default_db_url
-from mashdesk.services.auth import AuthService
-from mashdesk.services.base import Actor, AppContext
+
+if TYPE_CHECKING:  # the database stack is imported only by commands that use it
+    from mashdesk.services.base import Actor, AppContext
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +26,9 @@ def add_actor_option(parser: argparse.ArgumentParser) -> None:
 
 
 def open_context(args: argparse.Namespace) -> AppContext:
+    from db.migrate import DatabaseTooNew
+    from mashdesk.app import open_database
+
     try:
         ctx, _ = open_database(args.db or default_db_url())
     except DatabaseTooNew as exc:
@@ -44,5 +47,7 @@ def password_from_env_or_prompt(prompt: str) -> str:
 
 def sign_in(ctx: AppContext, username: str) -> Actor:
     """Sign the command in as ``username``; the sign-in is audited like the window's."""
+    from mashdesk.services.auth import AuthService
+
     password = password_from_env_or_prompt(f"Password for {username}: ")
     return AuthService(ctx).sign_in(username, password)

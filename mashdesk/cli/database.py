@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-from mashdesk import audit
 from mashdesk.cli.common import (
     add_actor_option,
     add_db_option,
@@ -15,8 +14,6 @@ from mashdesk.cli.common import (
     sign_in,
 )
 from mashdesk.permissions import require
-from mashdesk.demo import build_demo
-from mashdesk.services.auth import AuthService
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from mashdesk.services.auth import AuthService
+
     ctx = open_context(args)
     if args.admin:
         password = password_from_env_or_prompt(f"Password for the new administrator {args.admin}: ")
@@ -51,6 +50,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from mashdesk.demo import build_demo
+
     ctx = open_context(args)
     summary = build_demo(ctx, args.contacts, args.seed)
     print(json.dumps({"contacts": summary.contacts, "people": summary.people, "edt_entries": summary.edt_entries,
@@ -60,6 +61,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from mashdesk import audit
+
     ctx = open_context(args)
     actor = sign_in(ctx, args.as_user)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.base import Base, Versioned
+from db.engine import SQLITE_WRITE
 from db.models import User
 from mashdesk import audit, permissions
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
@@ -133,6 +134,7 @@ class Service:
         scope = WriteScope(session, actor, action, self.ctx.now())
         try:
             with session.begin():
+                session.connection(execution_options=SQLITE_WRITE)
                 yield scope
                 if scope.audited != 1:
                     raise AuditMissing(f"action {action} recorded {scope.audited} audit events, not 1")

@@ -7,16 +7,19 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from db.models import Contact, User
+from db.models import Contact, ContactPerson, Person, User
 from db.models.contacts import contact_reference
+from mashdesk import names
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.services.base import Actor, AppContext, Service
 
 Allocated = aliased(User)
 LONDON = ZoneInfo("Europe/London")
+#: A name search starts at this many letters (one letter matches half the borough).
+MIN_NAME_SEARCH = 2
 
 #: Sortable columns: key → SQL expression. The indexes on ``contacts`` cover these.
 SORT_COLUMNS: dict[str, Any] = {
@@ -36,7 +39,7 @@ class QueueQuery:
     statuses: tuple[str, ...] = ()
     rags: tuple[str, ...] = ()
     allocated_to_me: bool = False
-    #: Start of a child's name or a contact reference ("C-000123" or "123").
+    #: Start of a child's first or last name (each word), or a contact reference ("C-000123").
     search: str = ""
     sort: str = "received"
     descending: bool = True
@@ -122,9 +125,8 @@ class QueueService(Service):
             ref = text.upper().removeprefix("C-").lstrip("0")
             if ref.isdigit():
                 stmt = stmt.where(Contact.id == int(ref))
-            else:
-                # Prefix match on the display column keeps the index usable.
-                stmt = stmt.where(Contact.children_display.like(f"{_escape(text)}%", escape="\\"))
+            elif len(names.normalise(text)) >= MIN_NAME_SEARCH:
+                stmt = stmt.where(Contact.id.in_(_contacts_of_children_named(text)))
         return stmt
 
     def page(self, actor: Actor, query: QueueQuery, offset: int = 0, limit: int = 200) -> list[QueueRow]:
@@ -155,5 +157,20 @@ class QueueService(Service):
             return int(s.scalar(stmt) or 0)
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _prefix(column: Any, start: str) -> Any:
+    """``column`` starts with ``start``, as a range both databases answer from an index."""
+    return and_(column >= start, column < start + "\uffff")
+
+
+def _contacts_of_children_named(text: str) -> Select[Any]:
+    """Contacts with a child whose first or last name starts with each word typed.
+
+    Searches the normalised name keys of ``people`` (indexed), so it never scans
+    the contacts table.
+    """
+    words = names.normalise(text).split()
+    person = select(Person.id)
+    for word in words:
+        person = person.where(or_(_prefix(Person.key_first, word), _prefix(Person.key_last, word)))
+    return select(ContactPerson.contact_id).where(ContactPerson.role == "child",
+                                                  ContactPerson.person_id.in_(person))

@@ -1,0 +1,81 @@
+"""The one place identifiers and postcodes are checked and put in their stored form.
+
+Each validator takes what a person typed and returns the value to store, or raises
+:class:`ValueError` with a short reason; callers name the field or line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_NHS_WEIGHTS = range(10, 1, -1)
+#: UK postcode: outward code (area, district, optional sub-district letter) and inward code.
+_POSTCODE = re.compile(r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<inward>[0-9][A-Z]{2})$")
+#: The inward code never uses these letters.
+_INWARD_BAD_LETTERS = frozenset("CIKMOV")
+#: Unique Pupil Number: a check letter then 12 characters (digits, the last may be a letter).
+_UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    """The modulus-11 check digit for nine digits, or ``None`` when no valid number has them."""
+    total = sum(int(d) * w for d, w in zip(first_nine, _NHS_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    return None if check == 10 else check
+
+
+def nhs_number(value: str) -> str:
+    """Ten digits (spaces and hyphens allowed, as printed "943 476 5919") with a valid check digit."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        raise ValueError("an NHS number has 10 digits")
+    if nhs_check_digit(digits[:9]) != int(digits[9]):
+        raise ValueError("not a valid NHS number (the check digit is wrong)")
+    return digits
+
+
+def postcode(value: str) -> str:
+    """A UK postcode in its printed form, upper case with one space: "br1 3uh" → "BR1 3UH"."""
+    compact = postcode_key(value)
+    match = _POSTCODE.match(compact or "")
+    if compact == "GIR0AA":
+        return "GIR 0AA"
+    if match is None or set(match["inward"][1:]) & _INWARD_BAD_LETTERS:
+        raise ValueError("not a UK postcode (like BR1 3UH)")
+    return f"{match['outward']} {match['inward']}"
+
+
+def postcode_key(value: str | None) -> str | None:
+    """A postcode upper case without spaces, as stored for matching (``None`` when empty)."""
+    return "".join((value or "").upper().split()) or None
+
+
+def upn(value: str) -> str:
+    """A Unique Pupil Number: 13 characters, upper case."""
+    text = "".join((value or "").upper().split())
+    if not _UPN.match(text):
+        raise ValueError("a UPN is a letter and 12 characters (like A305000000012)")
+    return text
+
+
+def iso_date(value: str) -> date:
+    """A date written YYYY-MM-DD."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", (value or "").strip()):
+        raise ValueError("write the date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError("not a real date") from None
+
+
+def sex(value: str) -> str:
+    """M, F or U (empty means not known: U)."""
+    text = (value or "").strip().upper()
+    if text in ("", "U"):
+        return "U"
+    if text in ("M", "F"):
+        return text
+    raise ValueError("M, F or U")

@@ -1,0 +1,25 @@
+"""Builders shared by tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput
+from mashdesk.services.people import PersonInput
+
+
+def police_notification(now: datetime, *children: PersonInput | int, **changes: object) -> ContactInput:
+    """A one-child police notification received an hour before ``now``."""
+    kids = [ContactChildInput(person_id=c) if isinstance(c, int) else ContactChildInput(new_person=c)
+            for c in children] or [ContactChildInput(new_person=PersonInput(
+                first_name="Ava", last_name="Testchild", date_of_birth=date(2019, 5, 4), sex="F"))]
+    data = ContactInput(
+        received_at=now - timedelta(hours=1), channel="police_notification", cin_source="6",
+        concern="Police attended a domestic incident; the child was present.",
+        referrer=ReferrerInput(name="PC Example", agency_code="police", role="Police constable"),
+        children=kids, consent="not_sought", consent_reason="Could prejudice a police investigation.",
+        consent_decided_by="MASH manager",
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
