@@ -25,11 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import jellyfish
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
-from sqlalchemy import Engine, Select, func, select, union
+from sqlalchemy import BindParameter, Date, Engine, Select, String, bindparam, func, select, union
 from sqlalchemy.orm import Session
 
 from db.models import Address, Person, PersonAddress, PersonName
@@ -159,6 +160,12 @@ class NameMatch:
 NO_MATCH = NameMatch(0.0, None)
 
 
+@lru_cache(maxsize=65536)
+def _norm(name: str) -> str:
+    return names.normalise(name)
+
+
+@lru_cache(maxsize=65536)
 def compare_first(query: str, record: str) -> NameMatch:
     """How well a typed first name fits a recorded one (normalised forms)."""
     if not query or not record:
@@ -180,6 +187,7 @@ def compare_first(query: str, record: str) -> NameMatch:
     return NO_MATCH
 
 
+@lru_cache(maxsize=65536)
 def compare_last(query: str, record: str) -> NameMatch:
     """How well a typed surname fits a recorded one, double-barrelled halves included."""
     if not query or not record:
@@ -218,28 +226,31 @@ class _NameFit:
     reasons: tuple[str, ...]
 
 
+_NAME_KINDS = {"former": "former name", "merged": "name on a merged record"}
+
+
 def _fit_names(qf: str, ql: str, record: CandidateRecord) -> _NameFit:
-    variants: list[tuple[str, str, str | None]] = [(record.first_name, record.last_name, None)]
-    variants += [(f, last, kind) for kind, f, last in record.other_names]
-    best: _NameFit | None = None
-    for vf_raw, vl_raw, kind in variants:
-        vf, vl = names.normalise(vf_raw), names.normalise(vl_raw)
+    """The record's name (or other name), either way round, that best fits the typed names."""
+    best: tuple[float, NameMatch, NameMatch, bool, str | None, str, str] | None = None
+    variants: list[tuple[str | None, str, str]] = [(None, record.first_name, record.last_name)]
+    variants += record.other_names
+    for kind, vf_raw, vl_raw in variants:
+        vf, vl = _norm(vf_raw), _norm(vl_raw)
+        factor = 1 - OTHER_NAME_PENALTY if kind is not None else 1.0
         for swapped in (False, True):
             f = compare_first(ql if swapped else qf, vf)
             last = compare_last(qf if swapped else ql, vl)
-            factor = (1 - SWAP_PENALTY * swapped) * (1 - OTHER_NAME_PENALTY * (kind is not None))
-            points = (FIRST_POINTS * f.sim + LAST_POINTS * last.sim) * factor
-            if best is not None and points <= best.points:
-                continue
-            reasons = [r for r in (f.reason, last.reason) if r]
-            if swapped:
-                reasons.append("first and last names swapped")
-            if kind is not None:
-                label = {"former": "former name", "merged": "name on a merged record"}.get(kind, kind)
-                reasons.append(f"matches the {label} {vf_raw} {vl_raw}")
-            best = _NameFit(points, f, last, tuple(reasons))
+            points = (FIRST_POINTS * f.sim + LAST_POINTS * last.sim) * factor * (1 - SWAP_PENALTY * swapped)
+            if best is None or points > best[0]:
+                best = (points, f, last, swapped, kind, vf_raw, vl_raw)
     assert best is not None
-    return best
+    points, f, last, swapped, kind, vf_raw, vl_raw = best
+    reasons = [r for r in (f.reason, last.reason) if r]
+    if swapped:
+        reasons.append("first and last names swapped")
+    if kind is not None:
+        reasons.append(f"matches the {_NAME_KINDS.get(kind, kind)} {vf_raw} {vl_raw}")
+    return _NameFit(points, f, last, tuple(reasons))
 
 
 # -- dates of birth --------------------------------------------------------------------------------
@@ -300,10 +311,14 @@ def compare_dob(query: date | None, record: CandidateRecord) -> tuple[str, str |
 
 # -- scoring ---------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1024)
+def _postcode_key(postcode: str | None) -> str | None:
+    return validators.postcode_key(postcode)
+
+
 def score(query: MatchQuery, record: CandidateRecord) -> Scored:
     """Score one candidate from 0 to 100, with the reasons, best evidence first."""
-    qf, ql = names.normalise(query.first_name), names.normalise(query.last_name)
-    fit = _fit_names(qf, ql, record)
+    fit = _fit_names(_norm(query.first_name), _norm(query.last_name), record)
     reasons = list(fit.reasons)
     total = fit.points
     caps: list[float] = []
@@ -321,7 +336,7 @@ def score(query: MatchQuery, record: CandidateRecord) -> Scored:
     if kind == "differs":
         caps.append(CAP_DOB_DIFFERS)
 
-    qpc = validators.postcode_key(query.postcode)
+    qpc = _postcode_key(query.postcode)
     if qpc and record.postcodes:
         current = {key: cur for key, cur in record.postcodes}
         if qpc in current:
@@ -382,6 +397,8 @@ class _DistinctNames:
                 index.setdefault(token, set()).add(key)
 
 
+_MAX_PERSON = select(func.max(Person.id))
+_MAX_NAME = select(func.max(PersonName.id))
 _CACHE: weakref.WeakKeyDictionary[Engine, _DistinctNames] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 #: A full reload now and then picks up names that were changed rather than added.
@@ -408,15 +425,16 @@ def _distinct_names(session: Session) -> _DistinctNames:
             since_person = since_name = 0
         else:
             since_person, since_name = cached.max_person, cached.max_name
-        latest_person = session.scalar(select(func.max(Person.id))) or 0
-        latest_name = session.scalar(select(func.max(PersonName.id))) or 0
+        conn = session.connection()
+        latest_person = conn.scalar(_MAX_PERSON) or 0
+        latest_name = conn.scalar(_MAX_NAME) or 0
         if latest_person > since_person:
-            for first, last in session.execute(
+            for first, last in conn.execute(
                     select(Person.key_first, Person.key_last).distinct()
                     .where(Person.id > since_person, Person.id <= latest_person)):
                 cached.add(first, last)
         if latest_name > since_name:
-            for first, last in session.execute(
+            for first, last in conn.execute(
                     select(PersonName.key_first, PersonName.key_last).distinct()
                     .where(PersonName.id > since_name, PersonName.id <= latest_name)):
                 cached.add(first, last)
@@ -454,79 +472,98 @@ def _first_forms(first: str) -> set[str]:
     return forms
 
 
-def candidate_ids_query(session: Session, query: MatchQuery) -> Select[tuple[int]]:
-    """The SELECT of the ids of people worth scoring: index look-ups only, merged people left out."""
+def _blocks() -> list[Select[tuple[int]]]:
+    """The blocking look-ups, each on an index; their parameters are filled per search."""
+    def p(name: str) -> BindParameter[Any]:
+        return bindparam(name, expanding=True)
+
+    blocks: list[Select[tuple[int]]] = []
+    for way in ("", "_swapped"):
+        blocks += [
+            select(Person.id).where(Person.phon_last.in_(p("phon_last" + way)),
+                                    Person.phon_first.in_(p("phon_first" + way))),
+            select(PersonName.person_id).where(PersonName.phon_last.in_(p("phon_last" + way)),
+                                               PersonName.phon_first.in_(p("phon_first" + way))),
+            select(Person.id).where(Person.key_last.in_(p("key_last" + way)),
+                                    Person.key_first.in_(p("key_first" + way))),
+            select(PersonName.person_id).where(PersonName.key_last.in_(p("key_last" + way)),
+                                               PersonName.key_first.in_(p("key_first" + way))),
+            select(Person.id).where(Person.key_last.in_(p("key_last" + way)),
+                                    Person.date_of_birth.between(bindparam("dob_from", type_=Date),
+                                                                 bindparam("dob_to", type_=Date))),
+        ]
+    blocks += [
+        select(Person.id).where(Person.date_of_birth.in_(p("dobs"))),
+        select(Person.id).where(Person.expected_date_of_birth.between(bindparam("edob_from", type_=Date),
+                                                                      bindparam("edob_to", type_=Date))),
+        select(Person.id).where(Person.nhs_number == bindparam("nhs", type_=String)),
+        select(Person.id).where(Person.upn == bindparam("upn", type_=String)),
+        select(PersonAddress.person_id).join(Address, Address.id == PersonAddress.address_id)
+        .where(Address.postcode_key == bindparam("postcode", type_=String)),
+    ]
+    return blocks
+
+
+#: One statement for every search (compiled once): the people the blocks find, merged ones left out.
+_CANDIDATE_IDS = union(*_blocks()).subquery()
+CANDIDATES = (
+    select(Person.id, Person.external_id, Person.first_name, Person.last_name, Person.date_of_birth,
+           Person.expected_date_of_birth, Person.sex, Person.nhs_number, Person.upn)
+    .where(Person.id.in_(select(_CANDIDATE_IDS.c[0])), Person.merged_into_id.is_(None))
+    .limit(MAX_CANDIDATES)
+)
+
+
+def candidate_params(session: Session, query: MatchQuery) -> dict[str, Any]:
+    """The parameters of :data:`CANDIDATES` for ``query``."""
     qf, ql = names.normalise(query.first_name), names.normalise(query.last_name)
     distinct = _distinct_names(session)
-    blocks: list[Select[tuple[int]]] = []
-    for first, last in ((qf, ql), (ql, qf)):
-        if not first or not last:
-            continue
-        forms = _first_forms(first)
-        phon_first, phon_last = _phonetics(forms), _phonetics(last.split())
-        if phon_first and phon_last:
-            blocks.append(select(Person.id).where(Person.phon_last.in_(phon_last),
-                                                  Person.phon_first.in_(phon_first)))
-            blocks.append(select(PersonName.person_id).where(PersonName.phon_last.in_(phon_last),
-                                                             PersonName.phon_first.in_(phon_first)))
-        lasts = _fuzzy(last.split(), distinct.last, [last])
-        firsts = _fuzzy(first.split()[:1], distinct.first, forms)
-        if lasts and firsts:
-            blocks.append(select(Person.id).where(Person.key_last.in_(sorted(lasts)),
-                                                  Person.key_first.in_(sorted(firsts))))
-            blocks.append(select(PersonName.person_id).where(PersonName.key_last.in_(sorted(lasts)),
-                                                             PersonName.key_first.in_(sorted(firsts))))
-        if lasts and query.date_of_birth is not None:
-            blocks.append(select(Person.id).where(
-                Person.key_last.in_(sorted(lasts)),
-                Person.date_of_birth.between(query.date_of_birth - DOB_WINDOW, query.date_of_birth + DOB_WINDOW)))
-    if query.date_of_birth is not None:
-        d = query.date_of_birth
-        blocks.append(select(Person.id).where(Person.date_of_birth.in_(dob_variants(d))))
-        blocks.append(select(Person.id).where(
-            Person.expected_date_of_birth.between(d - timedelta(days=45), d + timedelta(days=45))))
-    if query.nhs_number:
-        blocks.append(select(Person.id).where(Person.nhs_number == query.nhs_number))
-    if query.upn:
-        blocks.append(select(Person.id).where(Person.upn == query.upn.upper()))
-    postcode = validators.postcode_key(query.postcode)
-    if postcode:
-        blocks.append(select(PersonAddress.person_id).join(Address, Address.id == PersonAddress.address_id)
-                      .where(Address.postcode_key == postcode))
-    if not blocks:
-        return select(Person.id).where(Person.id.is_(None))
-    ids = union(*blocks).subquery()
-    return (select(Person.id).where(Person.id.in_(select(ids.c[0])), Person.merged_into_id.is_(None))
-            .limit(MAX_CANDIDATES))
+    params: dict[str, Any] = {}
+    for way, first, last in (("", qf, ql), ("_swapped", ql, qf)):
+        forms = _first_forms(first) if first else set()
+        has_both = bool(first and last)
+        params["phon_first" + way] = sorted(_phonetics(forms)) if has_both else []
+        params["phon_last" + way] = sorted(_phonetics(last.split())) if has_both else []
+        params["key_last" + way] = sorted(_fuzzy(last.split(), distinct.last, [last])) if last else []
+        params["key_first" + way] = sorted(_fuzzy(first.split()[:1], distinct.first, forms)) if first else []
+    d = query.date_of_birth
+    params["dob_from"] = d - DOB_WINDOW if d else None
+    params["dob_to"] = d + DOB_WINDOW if d else None
+    params["dobs"] = dob_variants(d) if d else []
+    params["edob_from"] = d - timedelta(days=45) if d else None
+    params["edob_to"] = d + timedelta(days=45) if d else None
+    params["nhs"] = query.nhs_number or None
+    params["upn"] = query.upn.upper() if query.upn else None
+    params["postcode"] = validators.postcode_key(query.postcode)
+    return params
 
 
 def find_candidates(session: Session, query: MatchQuery) -> list[CandidateRecord]:
     """The people worth scoring for ``query``, with their other names and postcodes."""
-    ids = list(session.scalars(candidate_ids_query(session, query)))
-    return load_records(session, ids)
+    rows = session.connection().execute(CANDIDATES, candidate_params(session, query)).all()
+    return _records(session, rows)
 
 
 def load_records(session: Session, ids: Sequence[int]) -> list[CandidateRecord]:
     """Candidate records for these people, with their other names and postcodes."""
-    if not ids:
-        return []
-    other: dict[int, list[tuple[str, str, str]]] = {}
-    postcodes: dict[int, list[tuple[str, bool]]] = {}
     rows = []
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        rows += session.execute(select(
-            Person.id, Person.external_id, Person.first_name, Person.last_name, Person.date_of_birth,
-            Person.expected_date_of_birth, Person.sex, Person.nhs_number, Person.upn,
-        ).where(Person.id.in_(chunk))).all()
-        for pid, kind, first, last in session.execute(
-                select(PersonName.person_id, PersonName.kind, PersonName.first_name, PersonName.last_name)
-                .where(PersonName.person_id.in_(chunk)).order_by(PersonName.id)):
+        rows += session.connection().execute(_PEOPLE, {"ids": list(ids[start:start + 500])}).all()
+    return _records(session, rows)
+
+
+def _records(session: Session, rows: Sequence[Any]) -> list[CandidateRecord]:
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    other: dict[int, list[tuple[str, str, str]]] = {}
+    postcodes: dict[int, list[tuple[str, bool]]] = {}
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start:start + 1000]
+        conn = session.connection()
+        for pid, kind, first, last in conn.execute(_OTHER_NAMES, {"ids": chunk}):
             other.setdefault(pid, []).append((kind, first, last))
-        for pid, key, current in session.execute(
-                select(PersonAddress.person_id, Address.postcode_key, PersonAddress.current)
-                .join(Address, Address.id == PersonAddress.address_id)
-                .where(PersonAddress.person_id.in_(chunk), Address.postcode_key.is_not(None))):
+        for pid, key, current in conn.execute(_POSTCODES, {"ids": chunk}):
             postcodes.setdefault(pid, []).append((key, bool(current)))
     return [CandidateRecord(
         person_id=r.id, external_id=r.external_id, first_name=r.first_name, last_name=r.last_name,
@@ -536,6 +573,15 @@ def load_records(session: Session, ids: Sequence[int]) -> list[CandidateRecord]:
     ) for r in rows]
 
 
+_PEOPLE = select(*CANDIDATES.selected_columns).where(Person.id.in_(bindparam("ids", expanding=True)))
+_OTHER_NAMES = (select(PersonName.person_id, PersonName.kind, PersonName.first_name, PersonName.last_name)
+                .where(PersonName.person_id.in_(bindparam("ids", expanding=True))).order_by(PersonName.id))
+_POSTCODES = (select(PersonAddress.person_id, Address.postcode_key, PersonAddress.current)
+              .join(Address, Address.id == PersonAddress.address_id)
+              .where(PersonAddress.person_id.in_(bindparam("ids", expanding=True)),
+                     Address.postcode_key.is_not(None)))
+
+
 def match(session: Session, query: MatchQuery, limit: int = 10) -> list[tuple[Scored, CandidateRecord]]:
     """Find, score and rank: the candidates worth showing, best first, with their records."""
     records = {r.person_id: r for r in find_candidates(session, query)}
@@ -543,5 +589,5 @@ def match(session: Session, query: MatchQuery, limit: int = 10) -> list[tuple[Sc
 
 
 __all__ = ["LIKELY", "POSSIBLE", "CandidateRecord", "MatchQuery", "NameMatch", "Scored", "band",
-           "candidate_ids_query", "compare_dob", "compare_first", "compare_last", "dob_variants",
+           "CANDIDATES", "candidate_params", "compare_dob", "compare_first", "compare_last", "dob_variants",
            "find_candidates", "forget_names", "load_records", "match", "rank", "score"]

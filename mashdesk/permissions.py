@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decision.authorise": frozenset({"manager"}),
     "feedback.send": MASH,
     "person.read": MASH | AGENCY | {"edt", "earlyhelp"},
+    #: Searching for a person (the known-child search); administrators check imports with it.
+    "person.match": MASH | AGENCY | {"edt", "earlyhelp", "admin"},
     "person.create": MASH | {"edt"},
     "person.import": frozenset({"admin", "manager"}),
     "person.merge": frozenset({"manager"}),

@@ -1,15 +1,25 @@
-"""People: adding them with their search keys."""
+"""People: adding them with their search keys, finding the known child, importing, merging."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Column, Index, Table, UniqueConstraint, delete, insert, select, update
+from sqlalchemy.orm import Session, selectinload
 
-from db.models import Address, Person, PersonAddress, PersonName
-from mashdesk import names
-from mashdesk.errors import InputError
+from db.base import Base
+from db.models import Address, Contact, ContactPerson, Person, PersonAddress, PersonMerge, PersonName, User
+from mashdesk import matching, names, validators
+from mashdesk.errors import InputError, NotFound
+from mashdesk.matching import MatchQuery
+from mashdesk.people_import import ImportRow, parse_csv
+from mashdesk.services.base import Actor, Service
 
 
 @dataclass
@@ -31,9 +41,20 @@ class PersonInput:
     address_line1: str | None = None
     town: str | None = None
     aliases: list[tuple[str, str]] = field(default_factory=list)
+    external_id: str | None = None
+
+
+def _checked(value: str | None, check: Any, label: str, field_name: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(check(value))
+    except ValueError as exc:
+        raise InputError(f"{label}: {exc}", field_name) from None
 
 
 def validate_person(data: PersonInput, today: date) -> None:
+    """Raise :class:`InputError` naming the first field that is wrong; identifiers are normalised."""
     if not data.first_name.strip():
         raise InputError("first name: required (use 'Unborn' for an unborn baby)", "first_name")
     if not data.last_name.strip():
@@ -45,16 +66,20 @@ def validate_person(data: PersonInput, today: date) -> None:
         raise InputError("date of birth: cannot be in the future", "date_of_birth")
     if data.sex not in ("M", "F", "U"):
         raise InputError("sex: M, F or U", "sex")
+    data.nhs_number = _checked(data.nhs_number, validators.nhs_number, "NHS number", "nhs_number")
+    data.upn = _checked(data.upn, validators.upn, "UPN", "upn")
+    data.postcode = _checked(data.postcode, validators.postcode, "postcode", "postcode")
 
 
-def postcode_key(postcode: str | None) -> str | None:
-    return "".join((postcode or "").upper().split()) or None
+#: Kept for callers that import it from here; the rule lives in :mod:`mashdesk.validators`.
+postcode_key = validators.postcode_key
 
 
 def add_person(session: Session, data: PersonInput, user_id: int | None, now: datetime) -> Person:
     """Add a person (and their aliases and address) with the search keys filled in."""
     validate_person(data, now.date())
     person = Person(
+        external_id=data.external_id,
         first_name=data.first_name.strip(), last_name=data.last_name.strip(),
         date_of_birth=data.date_of_birth, expected_date_of_birth=data.expected_date_of_birth,
         sex=data.sex, ethnicity=data.ethnicity, first_language=data.first_language,
@@ -70,3 +95,477 @@ def add_person(session: Session, data: PersonInput, user_id: int | None, now: da
         person.addresses = [PersonAddress(address=address, current=True)]
     session.add(person)
     return person
+
+
+# -- what the services hand back -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A candidate of the known-child search, with its history at a glance."""
+
+    person_id: int
+    external_id: str | None
+    name: str
+    date_of_birth: date | None
+    expected_date_of_birth: date | None
+    sex: str
+    postcode: str | None
+    score: float
+    band: str
+    reasons: tuple[str, ...]
+    contacts_12m: int
+    referrals_12m: int
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    contact_id: int
+    reference: str
+    received_at: datetime
+    role: str
+    outcome: str | None
+    referral: bool
+
+
+@dataclass(frozen=True)
+class MergeSummary:
+    merge_id: int
+    survivor_id: int
+    merged_id: int
+    merged_at: datetime
+    merged_by: str
+    undone_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """A person's record and what the MASH knows of them, as a practitioner reads it."""
+
+    person_id: int
+    version: int
+    external_id: str | None
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    expected_date_of_birth: date | None
+    sex: str
+    nhs_number: str | None
+    upn: str | None
+    address: str | None
+    other_names: tuple[str, ...]
+    open_case: bool
+    cp_plan_current: bool
+    cp_plan_previous: bool
+    warning: str | None
+    contacts_12m: int
+    referrals_12m: int
+    #: Every contact the person is in, newest first.
+    contacts: tuple[ContactSummary, ...]
+    merged_into_id: int | None
+    merges: tuple[MergeSummary, ...]
+    flags: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def flags_of(person: Person, referrals_12m: int) -> tuple[str, ...]:
+    """What a practitioner must notice about a person at a glance."""
+    out = []
+    if person.open_case:
+        out.append("open case")
+    if person.cp_plan_current:
+        out.append("child protection plan")
+    elif person.cp_plan_previous:
+        out.append("previous child protection plan")
+    if referrals_12m:
+        out.append("re-referral: referred in the last 12 months")
+    if person.warning:
+        out.append(f"warning: {person.warning}")
+    return tuple(out)
+
+
+def _current_postcode(person: Person) -> str | None:
+    current = [pa.address for pa in person.addresses if pa.current] or [pa.address for pa in person.addresses]
+    return current[-1].postcode if current else None
+
+
+#: Person fields a merge copies to the survivor when the survivor has none (restored by unmerge).
+MERGE_FILL_FIELDS = ("nhs_number", "upn", "school", "gp", "ethnicity", "first_language", "religion", "warning")
+MERGE_FLAG_FIELDS = ("open_case", "cp_plan_current", "cp_plan_previous", "disabled")
+
+
+class PeopleService(Service):
+    """The known-child search, a person's history, imports, and merging duplicates."""
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, actor: Actor, query: MatchQuery, limit: int = 10) -> list[PersonMatch]:
+        """Candidates for ``query``, best first, with their history at a glance.
+
+        Used by the search-before-create panel as a person types (a read, like opening a
+        contact); :meth:`match` is the audited look-up for scripted access.
+        """
+        with self.read(actor, "person.match") as s:
+            return self._search(s, query, limit)
+
+    def match(self, actor: Actor, query: MatchQuery, limit: int = 10) -> list[PersonMatch]:
+        """The same search, recorded in the audit trail with its terms and the people it found."""
+        with self.write(actor, "person.match", "search") as w:
+            found = self._search(w.session, query, limit)
+            w.audit("person_search", None, f"searched for {query.first_name} {query.last_name}",
+                    first_name=query.first_name, last_name=query.last_name,
+                    date_of_birth=query.date_of_birth.isoformat() if query.date_of_birth else None,
+                    postcode=query.postcode, found=[m.person_id for m in found])
+            return found
+
+    def _search(self, s: Session, query: MatchQuery, limit: int) -> list[PersonMatch]:
+        if limit < 1:
+            raise InputError("limit: at least 1", "limit")
+        ranked = matching.match(s, _clean_query(query), limit)
+        if not ranked:
+            return []
+        from mashdesk.services.contacts import previous_contacts
+
+        ids = [scored.person_id for scored, _ in ranked]
+        people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(ids))
+                                             .options(selectinload(Person.addresses)))}
+        history = previous_contacts(s, ids, self.ctx.now())
+        out = []
+        for scored, record in ranked:
+            p = people[scored.person_id]
+            contacts, referrals = history[p.id]
+            assert scored.band is not None
+            out.append(PersonMatch(
+                person_id=p.id, external_id=record.external_id, name=p.full_name,
+                date_of_birth=p.date_of_birth, expected_date_of_birth=p.expected_date_of_birth, sex=p.sex,
+                postcode=_current_postcode(p), score=scored.score, band=scored.band,
+                reasons=scored.reasons, contacts_12m=contacts, referrals_12m=referrals,
+                flags=flags_of(p, referrals)))
+        return out
+
+    # -- one person ----------------------------------------------------------------------------
+    def history(self, actor: Actor, person_id: int) -> PersonHistory:
+        """A person's record, their contacts (the last 12 months counted), case status and merges."""
+        from mashdesk.services.contacts import REFERRAL_OUTCOMES, previous_contacts
+
+        with self.read(actor, "person.read") as s:
+            p = s.scalar(select(Person).where(Person.id == person_id).options(
+                selectinload(Person.names), selectinload(Person.addresses)))
+            if p is None:
+                raise NotFound(f"person {person_id} does not exist")
+            contacts_12m, referrals_12m = previous_contacts(s, [p.id], self.ctx.now())[p.id]
+            contacts = tuple(
+                ContactSummary(contact_id=c.id, reference=c.reference, received_at=c.received_at, role=role,
+                               outcome=c.outcome, referral=c.outcome in REFERRAL_OUTCOMES)
+                for c, role in s.execute(
+                    select(Contact, ContactPerson.role).join(ContactPerson, ContactPerson.contact_id == Contact.id)
+                    .where(ContactPerson.person_id == p.id)
+                    .order_by(Contact.received_at.desc(), Contact.id.desc())))
+            merges = tuple(
+                MergeSummary(merge_id=m.id, survivor_id=m.survivor_id, merged_id=m.merged_id,
+                             merged_at=m.merged_at, merged_by=by, undone_at=m.undone_at)
+                for m, by in s.execute(
+                    select(PersonMerge, User.display_name).join(User, User.id == PersonMerge.merged_by_id)
+                    .where((PersonMerge.survivor_id == p.id) | (PersonMerge.merged_id == p.id))
+                    .order_by(PersonMerge.id.desc())))
+            current = [pa.address for pa in p.addresses if pa.current]
+            return PersonHistory(
+                person_id=p.id, version=p.version, external_id=p.external_id, first_name=p.first_name,
+                last_name=p.last_name, date_of_birth=p.date_of_birth,
+                expected_date_of_birth=p.expected_date_of_birth, sex=p.sex, nhs_number=p.nhs_number,
+                upn=p.upn, address=current[-1].one_line if current else None,
+                other_names=tuple(f"{n.first_name} {n.last_name} ({n.kind})" for n in p.names),
+                open_case=p.open_case, cp_plan_current=p.cp_plan_current, cp_plan_previous=p.cp_plan_previous,
+                warning=p.warning, contacts_12m=contacts_12m, referrals_12m=referrals_12m, contacts=contacts,
+                merged_into_id=p.merged_into_id, merges=merges, flags=flags_of(p, referrals_12m))
+
+    def create_person(self, actor: Actor, data: PersonInput) -> int:
+        """Add a person who was searched for and not found; returns the new id."""
+        with self.write(actor, "person.create", "person") as w:
+            person = add_person(w.session, data, actor.user_id, w.now)
+            w.session.flush()
+            w.audit("person", person.id, f"added {person.full_name}")
+            return person.id
+
+    # -- importing -----------------------------------------------------------------------------
+    def import_persons(self, actor: Actor, source: str | Path | IO[str]) -> ImportResult:
+        """Import a people CSV (see :mod:`mashdesk.people_import`) all or nothing.
+
+        A row whose ``external_id`` is already known updates that person: the cells given
+        replace what is recorded, empty cells leave it as it is, new aliases are added and a
+        new postcode becomes the current address. Any bad row raises :class:`InputError`
+        naming its line and column, and nothing is written.
+        """
+        with _open_text(source) as stream:
+            rows = parse_csv(stream, self.ctx.now().date())
+        label = str(source) if isinstance(source, str | Path) else getattr(source, "name", "stream")
+        with self.write(actor, "person.import", "people") as w:
+            s = w.session
+            ext_ids = [r.external_id for r in rows if r.external_id]
+            existing: dict[str, Person] = {}
+            for start in range(0, len(ext_ids), 500):
+                chunk = ext_ids[start:start + 500]
+                for p in s.scalars(select(Person).where(Person.external_id.in_(chunk)).options(
+                        selectinload(Person.names), selectinload(Person.addresses))):
+                    assert p.external_id is not None
+                    existing[p.external_id] = p
+            created = updated = 0
+            for row in rows:
+                known = existing.get(row.external_id) if row.external_id else None
+                if known is not None:
+                    _update_from_row(known, row, actor.user_id, w.now.date())
+                    updated += 1
+                else:
+                    add_person(s, _input_from_row(row), actor.user_id, w.now)
+                    created += 1
+            s.flush()
+            w.audit("person_import", None, f"imported {len(rows)} people from {Path(label).name}",
+                    created=created, updated=updated, rows=len(rows))
+        if updated:
+            matching.forget_names(self.ctx.engine)
+        return ImportResult(created=created, updated=updated)
+
+    # -- merging -------------------------------------------------------------------------------
+    def merge(self, actor: Actor, survivor_id: int, merged_id: int) -> int:
+        """Merge the duplicate ``merged_id`` into ``survivor_id``; returns the merge's id.
+
+        Every link to the duplicate (contacts, decisions, names, addresses, households,
+        relationships…) moves to the survivor and is listed in the merge record, so
+        :meth:`unmerge` can put each one back. The duplicate is hidden, not deleted.
+        """
+        if survivor_id == merged_id:
+            raise InputError("merge: choose two different people", "merged_id")
+        with self.write(actor, "person.merge", "person") as w:
+            s = w.session
+            survivor = w.get(Person, survivor_id, "person")
+            merged = w.get(Person, merged_id, "person")
+            for p in (survivor, merged):
+                if p.merged_into_id is not None:
+                    raise InputError(f"merge: {p.full_name} ({p.id}) was already merged into person "
+                                     f"{p.merged_into_id}", "merged_id")
+            moved, removed = _move_links(s, merged_id, survivor_id)
+            name = PersonName(person_id=survivor_id, kind="merged", first_name=merged.first_name,
+                              last_name=merged.last_name, **names.keys(merged.first_name, merged.last_name))
+            s.add(name)
+            filled: dict[str, list[Any]] = {}
+            for attr in MERGE_FILL_FIELDS + MERGE_FLAG_FIELDS:
+                mine, theirs = getattr(survivor, attr), getattr(merged, attr)
+                if theirs and not mine:
+                    filled[attr] = [mine, theirs]
+                    setattr(survivor, attr, theirs)
+            merged.merged_into_id = survivor_id
+            for p in (survivor, merged):
+                p.updated_by_id = actor.user_id
+            s.flush()
+            record = PersonMerge(survivor_id=survivor_id, merged_id=merged_id, merged_at=w.now,
+                                 merged_by_id=actor.user_id,
+                                 moved_links={"moved": moved, "removed": removed, "added_names": [name.id],
+                                              "filled": filled})
+            s.add(record)
+            s.flush()
+            w.audit("person_merge", record.id, f"merged {merged.full_name} ({merged_id}) into "
+                    f"{survivor.full_name} ({survivor_id})", survivor_id=survivor_id, merged_id=merged_id,
+                    moved={k: len(v) for k, v in moved.items()})
+            return record.id
+
+    def unmerge(self, actor: Actor, merge_id: int) -> None:
+        """Undo a merge: the duplicate comes back with exactly the links it had."""
+        with self.write(actor, "person.merge", "merge") as w:
+            s = w.session
+            record = w.get(PersonMerge, merge_id, "merge")
+            if record.undone_at is not None:
+                raise InputError(f"unmerge: merge {merge_id} was already undone", "merge_id")
+            survivor = w.get(Person, record.survivor_id, "person")
+            merged = w.get(Person, record.merged_id, "person")
+            if survivor.merged_into_id is not None:
+                raise InputError(f"unmerge: {survivor.full_name} was since merged into person "
+                                 f"{survivor.merged_into_id}; undo that merge first", "merge_id")
+            links = record.moved_links
+            _restore_links(s, links, record.merged_id, record.survivor_id)
+            for attr, (before, after) in links.get("filled", {}).items():
+                if getattr(survivor, attr) == after:
+                    setattr(survivor, attr, before)
+            merged.merged_into_id = None
+            for p in (survivor, merged):
+                p.updated_by_id = actor.user_id
+            record.undone_at = w.now
+            record.undone_by_id = actor.user_id
+            s.flush()
+            w.audit("person_merge", record.id, f"undid the merge of {merged.full_name} ({merged.id}) into "
+                    f"{survivor.full_name} ({survivor.id})", survivor_id=survivor.id, merged_id=merged.id)
+        matching.forget_names(self.ctx.engine)
+
+    def merges(self, actor: Actor, person_id: int) -> list[MergeSummary]:
+        """Merges a person took part in (as survivor or duplicate), newest first."""
+        return list(self.history(actor, person_id).merges)
+
+
+def _clean_query(query: MatchQuery) -> MatchQuery:
+    """Identifiers in their stored form; malformed ones are ignored rather than searched for."""
+    def safe(check: Any, value: str | None) -> str | None:
+        try:
+            return check(value) if value and value.strip() else None
+        except ValueError:
+            return None
+
+    return MatchQuery(first_name=query.first_name, last_name=query.last_name,
+                      date_of_birth=query.date_of_birth, postcode=query.postcode, sex=query.sex,
+                      nhs_number=safe(validators.nhs_number, query.nhs_number),
+                      upn=safe(validators.upn, query.upn))
+
+
+@contextmanager
+def _open_text(source: str | Path | IO[str]) -> Iterator[IO[str]]:
+    if isinstance(source, str | Path):
+        try:
+            with open(source, encoding="utf-8-sig", newline="") as f:
+                yield f
+        except FileNotFoundError:
+            raise InputError(f"file: {source} does not exist", "file") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"file: {source} is not UTF-8 text ({exc.reason})", "file") from None
+    elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
+        yield source
+    else:
+        raise InputError("file: give a path or an open text file", "file")
+
+
+def _input_from_row(row: ImportRow) -> PersonInput:
+    return PersonInput(first_name=row.first_name, last_name=row.last_name, date_of_birth=row.date_of_birth,
+                       sex=row.sex, nhs_number=row.nhs_number, upn=row.upn, postcode=row.postcode,
+                       aliases=list(row.aliases), external_id=row.external_id)
+
+
+def _update_from_row(person: Person, row: ImportRow, user_id: int | None, today: date) -> None:
+    person.first_name, person.last_name = row.first_name, row.last_name
+    for key, value in names.keys(row.first_name, row.last_name).items():
+        setattr(person, key, value)
+    for attr in ("date_of_birth", "nhs_number", "upn"):
+        value = getattr(row, attr)
+        if value is not None:
+            setattr(person, attr, value)
+    if row.date_of_birth is not None:
+        person.expected_date_of_birth = None
+    if row.sex != "U":
+        person.sex = row.sex
+    known = {(n.first_name.lower(), n.last_name.lower()) for n in person.names}
+    for first, last in row.aliases:
+        if (first.lower(), last.lower()) not in known:
+            person.names.append(PersonName(kind="alias", first_name=first, last_name=last,
+                                           **names.keys(first, last)))
+            known.add((first.lower(), last.lower()))
+    key = postcode_key(row.postcode)
+    if key and key not in {pa.address.postcode_key for pa in person.addresses if pa.current}:
+        for pa in person.addresses:
+            if pa.current:
+                pa.current, pa.to_date = False, today
+        person.addresses.append(PersonAddress(
+            address=Address(line1="", town="", postcode=row.postcode, postcode_key=key),
+            current=True, from_date=today))
+    person.updated_by_id = user_id
+
+
+# -- moving links for merge and unmerge ------------------------------------------------------------
+
+#: Tables whose links to people are the merge's own bookkeeping, never moved.
+_NOT_MOVED = frozenset({"people", "person_merges"})
+
+
+def _person_links() -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) holding a person's id, found from the schema so new tables are covered."""
+    out = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in _NOT_MOVED:
+            continue
+        for column in table.columns:
+            if any(fk.column.table.name == "people" for fk in column.foreign_keys):
+                out.append((table, column))
+    return out
+
+
+def _primary_key(table: Table) -> Column[Any]:
+    (pk,) = table.primary_key.columns
+    return pk
+
+
+def _unique_sets(table: Table) -> list[UniqueConstraint | Index]:
+    return ([c for c in table.constraints if isinstance(c, UniqueConstraint)]
+            + [i for i in table.indexes if i.unique])
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def _from_json(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    return value
+
+
+def _move_links(s: Session, merged_id: int, survivor_id: int) -> tuple[dict[str, list[int]], dict[str, list[Any]]]:
+    """Point every link of ``merged_id`` at ``survivor_id``.
+
+    Returns the moved rows' ids by ``table.column``, and the rows removed (as column →
+    value) because moving them would have duplicated a row the survivor already has
+    or would link the survivor to itself.
+    """
+    moved: dict[str, list[int]] = {}
+    removed: dict[str, list[Any]] = {}
+    for table, column in _person_links():
+        pk = _primary_key(table)
+        person_columns = [c for t, c in _person_links() if t is table]
+        uniques = [[c for c in u.columns if c is not column] for u in _unique_sets(table) if column in u.columns]
+        for row in s.execute(select(table).where(column == merged_id)).mappings().all():
+            clash = any(row[c.name] in (merged_id, survivor_id) for c in person_columns if c is not column)
+            for others in uniques:
+                if clash:
+                    break
+                existing = select(pk).where(column == survivor_id, *[c == row[c.name] for c in others])
+                clash = s.scalar(existing) is not None
+            key = f"{table.name}.{column.name}"
+            if clash:
+                removed.setdefault(table.name, []).append({k: _jsonable(v) for k, v in row.items()})
+                s.execute(delete(table).where(pk == row[pk.name]))
+            else:
+                moved.setdefault(key, []).append(row[pk.name])
+        if key_ids := moved.get(f"{table.name}.{column.name}"):
+            s.execute(update(table).where(pk.in_(key_ids)).values({column.name: survivor_id}))
+    return moved, removed
+
+
+def _restore_links(s: Session, links: dict[str, Any], merged_id: int, survivor_id: int) -> None:
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    for key, ids in links.get("moved", {}).items():
+        table_name, column_name = key.split(".")
+        table = tables[table_name]
+        column = table.c[column_name]
+        s.execute(update(table).where(_primary_key(table).in_(ids), column == survivor_id)
+                  .values({column_name: merged_id}))
+    for table_name, rows in links.get("removed", {}).items():
+        table = tables[table_name]
+        s.execute(insert(table), [{k: _from_json(table.c[k], v) for k, v in row.items()} for row in rows])
+    added = links.get("added_names", [])
+    if added:
+        s.execute(delete(PersonName).where(PersonName.id.in_(added)))
+    s.expire_all()
+
+
+__all__ = ["ContactSummary", "ImportResult", "MergeSummary", "PeopleService", "PersonHistory", "PersonInput",
+           "PersonMatch", "add_person", "postcode_key", "validate_person"]
