@@ -619,7 +619,7 @@ class DemoJourneys(DemoBuilder):
         checks_answered = status in ("awaiting_authorisation", "returned", "closed")
         if status in ("in_progress", "awaiting_authorisation", "returned", "closed") and (
                 rag != "green" or r.random() < 0.3 or force_outcome):
-            self._checks(contact, rag, answered=checks_answered, force_restricted=bool(force_outcome))
+            self._checks(contact, rag, answered=checks_answered)
         if status in ("awaiting_authorisation", "returned", "closed"):
             self._decide(contact, triage, children, status)
         for pid in children:
@@ -656,11 +656,13 @@ class DemoJourneys(DemoBuilder):
         display = f"{label} — {who}" if who and not anonymous else label
         return self._add("referrers", row), display[:160]
 
-    def _checks(self, contact: dict[str, Any], rag: str, *, answered: bool, force_restricted: bool) -> None:
+    def _checks(self, contact: dict[str, Any], rag: str, *, answered: bool, force_restricted: bool = False,
+                agencies: list[str] | None = None) -> None:
         r = self.rng
-        agencies = ["police", "health", "education"] + r.sample(
-            ["probation", "housing", "youth_offending", "early_help", "adult_social_care", "atlas"], k=r.randint(0, 2))
-        if not force_restricted:
+        if agencies is None:
+            agencies = ["police", "health", "education"] + r.sample(
+                ["probation", "housing", "youth_offending", "early_help", "adult_social_care", "atlas"],
+                k=r.randint(0, 2))
             agencies = agencies[: r.randint(1, len(agencies))]
         responders = {"police": "demo.police", "health": "demo.health", "education": "demo.education"}
         for code in agencies:
@@ -784,6 +786,10 @@ class DemoJourneys(DemoBuilder):
 
     def _strategy(self, contact: dict[str, Any], decision: int, convened: datetime, children: list[int]) -> None:
         r = self.rng
+        if "strategy_discussions" not in self.rows:
+            # Discussion 1 always has police intelligence restricted to the police (packs redact it).
+            self._checks(contact, contact["rag"] or "red", answered=True, force_restricted=True,
+                         agencies=["police"])
         due = self.cal.due_datetime("strategy_discussion", convened)
         held = convened + timedelta(hours=r.randint(2, 20))
         is_held = held < self.now

@@ -6,6 +6,8 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from mashdesk.errors import AuthenticationError, MashDeskError
@@ -25,7 +27,9 @@ def add_actor_option(parser: argparse.ArgumentParser) -> None:
                         help="act as this user (password from $MASHDESK_PASSWORD or asked for)")
 
 
-def open_context(args: argparse.Namespace) -> AppContext:
+@contextmanager
+def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
+    """The database named by ``--db`` (migrated), closed again when the command ends."""
     from db.migrate import DatabaseTooNew
     from mashdesk.app import open_database
 
@@ -33,7 +37,10 @@ def open_context(args: argparse.Namespace) -> AppContext:
         ctx, _ = open_database(args.db or default_db_url())
     except DatabaseTooNew as exc:
         raise MashDeskError(str(exc)) from exc
-    return ctx
+    try:
+        yield ctx
+    finally:
+        ctx.engine.dispose()
 
 
 def password_from_env_or_prompt(prompt: str) -> str:

@@ -39,21 +39,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     from mashdesk.services.auth import AuthService
 
-    ctx = open_context(args)
-    if args.admin:
-        password = password_from_env_or_prompt(f"Password for the new administrator {args.admin}: ")
-        created = AuthService(ctx).bootstrap_admin(args.admin, password)
-        print(f"administrator {args.admin} created" if created else
-              "the database already has users: no administrator created", file=sys.stderr)
-    print(json.dumps({"database": ctx.engine.url.render_as_string(hide_password=True), "schema": "current"}))
+    with open_context(args) as ctx:
+        if args.admin:
+            password = password_from_env_or_prompt(f"Password for the new administrator {args.admin}: ")
+            created = AuthService(ctx).bootstrap_admin(args.admin, password)
+            print(f"administrator {args.admin} created" if created else
+                  "the database already has users: no administrator created", file=sys.stderr)
+        print(json.dumps({"database": ctx.engine.url.render_as_string(hide_password=True),
+                          "schema": "current"}))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from mashdesk.demo import build_demo
 
-    ctx = open_context(args)
-    summary = build_demo(ctx, args.contacts, args.seed)
+    with open_context(args) as ctx:
+        summary = build_demo(ctx, args.contacts, args.seed)
     print(json.dumps({"contacts": summary.contacts, "people": summary.people, "edt_entries": summary.edt_entries,
                       "step_downs": summary.step_downs, "strategy_discussions": summary.strategy_discussions,
                       "seconds": round(summary.seconds, 1)}))
@@ -63,12 +64,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from mashdesk import audit
 
-    ctx = open_context(args)
-    actor = sign_in(ctx, args.as_user)
-
-
-    require(actor.role, "audit.read", actor.username)
-    with ctx.session_factory() as session:
-        result = audit.verify(session)
+    with open_context(args) as ctx:
+        actor = sign_in(ctx, args.as_user)
+        require(actor.role, "audit.read", actor.username)
+        with ctx.session_factory() as session:
+            result = audit.verify(session)
     print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1

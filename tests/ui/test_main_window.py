@@ -1,0 +1,94 @@
+"""The desk by keyboard: navigation, filtering, opening a contact; window state kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from mashdesk.paths import data_dir
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def window(qtbot, demo_ctx, manager):
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(demo_ctx, manager, "test database", settings)
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.view_loaded, check_params_cb=lambda key: key == "queue"):
+        w.start()
+    return w
+
+
+def test_queue_shows_open_contacts_first_and_status_bar_names_user(window):
+    table = window.queue.table
+    assert table.model().rowCount() > 0
+    assert "Daniel Okafor" in window.user_label.text()
+    assert "MASH team manager" in window.user_label.text()
+    assert "open" in window.queue.status.currentText().lower()
+
+
+def test_keyboard_opens_the_selected_contact(qtbot, window):
+    table = window.queue.table
+    table.setFocus()
+    row = window.queue.model.row_at(table.currentIndex().row())
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "contact"):
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.contact
+    assert row.reference in window.contact.browser.toPlainText()
+
+
+def test_view_shortcuts_switch_views(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.views["handover"]
+    assert "not built yet" in window.views["handover"].findChildren(type(window.user_label))[1].text()
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.queue
+
+
+def test_filter_by_rag_from_the_keyboard(qtbot, window):
+    with qtbot.waitSignal(window.queue.loaded):
+        window.queue.status.setCurrentIndex(1)  # All statuses
+    combo = window.queue.rag
+    combo.setFocus()
+    with qtbot.waitSignal(window.queue.loaded):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # Any RAG -> Red
+    model = window.queue.model
+    assert model.rowCount() > 0
+    assert {model.row_at(i).rag for i in range(model.rowCount())} == {"red"}
+
+
+def test_window_state_is_kept_between_sessions(qtbot, demo_ctx, manager, window):
+    # The offscreen screen is small and clamps widths, so check a height and a column width.
+    window.resize(window.width(), 500)
+    window.queue.table.setColumnWidth(1, 333)
+    window.close()
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(demo_ctx, manager, "test database", settings)
+    qtbot.addWidget(again)
+    assert again.size().height() == 500
+    assert again.queue.table.columnWidth(1) == 333
+
+
+def test_screenshot_command_saves_the_queue(tmp_path, demo_ctx):
+    if demo_ctx.engine.dialect.name != "sqlite":
+        pytest.skip("one screenshot run is enough; the window reads both databases through the same services")
+    out = tmp_path / "queue.png"
+    env = dict(os.environ, MASHDESK_PASSWORD="demo", QT_QPA_PLATFORM="offscreen")
+    url = demo_ctx.engine.url.render_as_string(hide_password=False)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "main.py"), "--db", url, "--as", "demo.manager",
+                           "--screenshot", str(out), "--view", "queue"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert image.width() >= 1000 and image.height() >= 600
