@@ -17,11 +17,12 @@ from mashdesk.errors import InputError, MashDeskError
 COMMAND_MODULES = (
     "mashdesk.cli.database",
     "mashdesk.cli.triage",
+    "mashdesk.cli.people",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
-COMMAND_NAMES = ("init", "demo", "audit", "triage", "due")
+COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -531,7 +531,8 @@ def _move_links(s: Session, merged_id: int, survivor_id: int) -> tuple[dict[str,
     for table, column in _person_links():
         pk = _primary_key(table)
         person_columns = [c for t, c in _person_links() if t is table]
-        uniques = [[c for c in u.columns if c is not column] for u in _unique_sets(table) if column in u.columns]
+        uniques = [[c for c in u.columns if c is not column] for u in _unique_sets(table)
+               if column.name in u.columns]
         for row in s.execute(select(table).where(column == merged_id)).mappings().all():
             clash = any(row[c.name] in (merged_id, survivor_id) for c in person_columns if c is not column)
             for others in uniques:
