@@ -138,7 +138,7 @@ def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-un
         def grab() -> None:
             ok = window.grab().save(path)
             if os.environ.get("MASHDESK_TIMING"):
-                print(f'{{"queue_painted_ms": {(time.perf_counter() - STARTED) * 1000:.1f}}}', file=sys.stderr)
+                _print_timing()
             result["code"] = 0 if ok else 1
             app.quit()
 
@@ -150,6 +150,19 @@ def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-un
         _open_view(window, view)
     app.exec()
     return result["code"]
+
+
+def _print_timing() -> None:
+    """For benchmarks/run.py: time from process start to the view painted, and memory then."""
+    import json
+
+    rss_kb = 0
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                rss_kb = int(line.split()[1])
+    print(json.dumps({"painted_ms": round((time.perf_counter() - STARTED) * 1000, 1),
+                      "rss_mb": round(rss_kb / 1024, 1)}), file=sys.stderr)
 
 
 def _ensure_fresh_demo(ctx) -> None:  # type: ignore[no-untyped-def]

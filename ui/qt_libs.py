@@ -1,8 +1,9 @@
 """Which system libraries Qt's X11 (xcb) platform plugin needs and this machine lacks.
 
-``python -m ui.qt_libs`` prints the Debian packages to install (nothing when all is
-present); with ``--install`` it installs them when it can (as root, or with
-password-less sudo) and otherwise prints the exact ``apt-get install`` line.
+``python -m ui.qt_libs [--offscreen] [--install]`` checks the libraries for a real
+window (or, with ``--offscreen``, for the offscreen platform the tests use); with
+``--install`` it installs what is missing when it can (as root, or with password-less
+sudo) and otherwise prints the exact ``apt-get install`` line. It never imports Qt.
 """
 
 from __future__ import annotations
@@ -49,21 +50,35 @@ def package_for(soname: str) -> str:
     return f"{stem}-{major}" if stem[-1].isdigit() else f"{stem}{major}"
 
 
-def xcb_plugin() -> Path | None:
-    import PySide6
+def _qt_dir() -> Path:
+    # Found from the installed package without importing PySide6 (which needs these libraries).
+    import importlib.util
 
-    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
-    return plugin if plugin.exists() else None
+    spec = importlib.util.find_spec("PySide6")
+    assert spec is not None and spec.origin is not None, "PySide6 is not installed"
+    return Path(spec.origin).parent / "Qt"
+
+
+def qt_binaries(platform: str) -> list[Path]:
+    """The Qt libraries a window on ``platform`` ("xcb" or "offscreen") loads."""
+    qt = _qt_dir()
+    files = [qt / "plugins" / "platforms" / f"libq{platform}.so", qt / "lib" / "libQt6Widgets.so.6"]
+    return [f for f in files if f.exists()]
+
+
+def missing_libraries(platform: str = "xcb") -> list[str]:
+    """Debian packages for the libraries ``ldd`` reports as not found for ``platform``."""
+    if not sys.platform.startswith("linux") or not shutil.which("ldd"):
+        return []
+    missing: set[str] = set()
+    for binary in qt_binaries(platform):
+        out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=False).stdout
+        missing |= {line.split("=>")[0].strip() for line in out.splitlines() if "not found" in line}
+    return sorted({package_for(name) for name in missing})
 
 
 def missing_xcb_libraries() -> list[str]:
-    """Debian packages for the libraries ``ldd`` reports as not found for the xcb plugin."""
-    plugin = xcb_plugin()
-    if plugin is None or not shutil.which("ldd"):
-        return []
-    out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False).stdout
-    missing = {line.split("=>")[0].strip() for line in out.splitlines() if "not found" in line}
-    return sorted({package_for(name) for name in missing})
+    return missing_libraries("xcb")
 
 
 def install(packages: list[str]) -> bool:
@@ -80,10 +95,11 @@ def install(packages: list[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    packages = missing_xcb_libraries()
+    platform = "offscreen" if "--offscreen" in argv else "xcb"
+    packages = missing_libraries(platform)
     if not packages:
         return 0
-    if "--install" in argv and install(packages) and not missing_xcb_libraries():
+    if "--install" in argv and install(packages) and not missing_libraries(platform):
         print(f"installed: {' '.join(packages)}", file=sys.stderr)
         return 0
     print("The Qt window needs system libraries this machine lacks. Install them with:\n"
