@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from mashdesk.paths import data_dir, default_db_url, demo_db_url
 
-VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting")
+VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()

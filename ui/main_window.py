@@ -21,8 +21,10 @@ from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.services.base import Actor, AppContext
 from mashdesk.services.contacts import ContactService
+from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
 from ui.views.contact_view import ContactView
+from ui.views.people_view import PeopleView
 from ui.views.planned_view import PlannedView
 from ui.views.queue_view import QueueView
 
@@ -36,6 +38,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("stepdowns", "Step-downs", "Ctrl+4"),
     ("strategy", "Strategy", "Ctrl+5"),
     ("meeting", "Daily meeting", "Ctrl+6"),
+    ("people", "People", "Ctrl+7"),
 ]
 
 
@@ -58,6 +61,9 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {"queue": self.queue, "contact": self.contact}
         for key in ("handover", "stepdowns", "strategy", "meeting"):
             self.views[key] = PlannedView(key)
+        self.people = PeopleView(PeopleService(ctx), actor)
+        self.views["people"] = self.people
+        self.people.loaded.connect(lambda: self.view_loaded.emit("people"))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")

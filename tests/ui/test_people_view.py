@@ -1,0 +1,69 @@
+"""The People view: search, history, and a manager's merge and unmerge by keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from mashdesk.services.people import PeopleService, PersonInput
+from ui.dialogs.merge_dialog import MergeDialog
+from ui.views.people_view import PeopleView
+
+pytestmark = pytest.mark.qt
+
+
+def _choose(qtbot, view, first, last):  # type: ignore[no-untyped-def]
+    panel = view.search
+    panel.set_terms()
+    with qtbot.waitSignal(panel.searched, timeout=5000):
+        panel.set_terms(first, last)
+        qtbot.keyClick(panel.last, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.last, Qt.Key.Key_Down)
+    with qtbot.waitSignal(view.person_shown):
+        qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+
+
+def test_manager_merges_then_undoes(qtbot, ctx, actors, monkeypatch):  # type: ignore[no-untyped-def]
+    people = PeopleService(ctx)
+    a = people.create_person(actors["practitioner"], PersonInput("Jack", "Smith", date(2015, 3, 4)))
+    b = people.create_person(actors["practitioner"], PersonInput("Jak", "Smyth", date(2015, 3, 4)))
+    view = PeopleView(people, actors["manager"])
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded):
+        view.show()
+    _choose(qtbot, view, "Jak", "Smyth")
+    assert view.current is not None and view.current.person_id == b
+    assert "Jak Smyth" in view.detail.toPlainText()
+    view.mark.click()
+    _choose(qtbot, view, "Jack", "Smith")
+    assert view.current is not None and view.current.person_id == a and view.merge.isEnabled()
+
+    def confirm(dialog: MergeDialog) -> int:
+        assert [b.title() for b in dialog.boxes] == ["Keep this record", "Merge this duplicate into it"]
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(MergeDialog, "exec", confirm)
+    view.merge.click()
+    assert "Jak Smyth (merged)" in view.detail.toPlainText() and view.unmerge.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view.unmerge.click()
+    assert "Jak Smyth" not in view.detail.toPlainText() and not view.unmerge.isEnabled()
+    assert people.history(actors["manager"], b).merged_into_id is None
+
+
+def test_practitioners_see_no_merge_buttons_and_can_create_after_search(qtbot, ctx, actors, monkeypatch):  # type: ignore[no-untyped-def]
+    view = PeopleView(PeopleService(ctx), actors["practitioner"])
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.merge.isVisible() and not view.mark.isVisible()
+    with qtbot.waitSignal(view.search.searched, timeout=5000):
+        view.search.set_terms("Xanthe", "Quirke", "07/07/2013")
+        qtbot.keyClick(view.search.dob, Qt.Key.Key_Return)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(view.person_shown):
+        view.search.create.click()
+    assert view.current is not None and view.current.date_of_birth == date(2013, 7, 7)
