@@ -23,6 +23,7 @@ from mashdesk.services.base import Actor, AppContext
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
+from ui.notices import NoticeCentre
 from ui.views.contact_view import ContactView
 from ui.views.people_view import PeopleView
 from ui.views.planned_view import PlannedView
@@ -130,6 +131,8 @@ class MainWindow(QMainWindow):
         self._tick()
         self._clock = QTimer(self, interval=15_000, timeout=self._tick)
         self._clock.start()
+        self.notices = NoticeCentre(bar, self)
+        self.scheduler = None
 
     def _tick(self) -> None:
         now = self.ctx.now().astimezone(LONDON)
@@ -147,6 +150,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.queue.start()
         self.queue.table.setFocus()
+
+    def start_scheduler(self) -> None:
+        """Run the desk's scheduled jobs (deadline sweeps) for the signed-in user's role."""
+        from mashdesk.scheduler import start_scheduler
+
+        self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
 
     def open_contact(self, contact_id: int) -> None:
         try:
@@ -174,6 +183,9 @@ class MainWindow(QMainWindow):
             self.queue.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
         self.settings.setValue("mainWindow/geometry", self.saveGeometry())
         self.settings.setValue("mainWindow/state", self.saveState())
         self.settings.setValue("mainWindow/splitter", self.splitter.saveState())

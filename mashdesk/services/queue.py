@@ -14,6 +14,7 @@ from db.models import Contact, ContactPerson, Person, User
 from db.models.contacts import contact_reference
 from mashdesk import names
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.scheduler import Notice
 from mashdesk.services.base import Actor, AppContext, Service
 
 Allocated = aliased(User)
@@ -174,3 +175,34 @@ def _contacts_of_children_named(text: str) -> Select[Any]:
         person = person.where(or_(_prefix(Person.key_first, word), _prefix(Person.key_last, word)))
     return select(ContactPerson.contact_id).where(ContactPerson.role == "child",
                                                   ContactPerson.person_id.in_(person))
+
+
+#: Statuses whose decision clock is running.
+CLOCK_RUNNING = ("screened", "in_progress", "awaiting_authorisation", "returned")
+
+
+def decision_deadline_notices(ctx: AppContext, actor: Actor, now: datetime, limit: int = 500) -> list[Notice]:
+    """Notices for decision clocks in their last quarter or past: a manager's whole team, else one's own."""
+    calendar = WorkingCalendar()
+    horizon = now + timedelta(days=3)  # no clock of the desk's timescales is in its last quarter beyond this
+    stmt = (select(Contact.id, Contact.rag, Contact.received_at, Contact.decision_due_at, Contact.children_display)
+            .where(Contact.status.in_(CLOCK_RUNNING), Contact.decision_due_at.is_not(None),
+                   Contact.decision_due_at <= horizon)
+            .order_by(Contact.decision_due_at).limit(limit))
+    if actor.role != "manager":
+        stmt = stmt.where(Contact.allocated_to_id == actor.user_id)
+    with ctx.session_factory() as s:
+        rows = s.execute(stmt).all()
+    notices = []
+    for contact_id, rag, received, due, children in rows:
+        kind = f"decision_{rag}"
+        state = calendar.status(due, received, now, kind)
+        if state == "ok":
+            continue
+        ref = contact_reference(contact_id)
+        label = due_label(state, calendar.time_left(due, now, kind), due)
+        notices.append(Notice(
+            key=f"decision:{state}:{contact_id}", level=state,
+            title=f"{ref} decision {'overdue' if state == 'breached' else 'due soon'}",
+            text=f"{children} — {label} ({(rag or '').upper()})", entity="contact", entity_id=contact_id))
+    return notices

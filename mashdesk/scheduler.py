@@ -1,0 +1,102 @@
+"""Scheduled jobs: what runs when, and the APScheduler wiring that runs them.
+
+A job computes :class:`Notice` objects on a worker thread and hands them to a
+callback; it never touches a widget (the window turns them into status-bar and tray
+messages). Jobs have fixed ids and are added with ``replace_existing``; coalescing and
+a long misfire grace mean a desk that was closed catches up once, and every job also
+runs once at start so what became due while the desk was closed is raised at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from mashdesk.services.base import Actor, AppContext
+
+LONDON = ZoneInfo("Europe/London")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a person should know now. ``key`` identifies it, so it is raised once."""
+
+    key: str
+    level: str  # "due_soon", "breached" or "info"
+    title: str
+    text: str
+    entity: str | None = None
+    entity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    description: str
+    #: APScheduler trigger name ("interval" or "cron") and its arguments.
+    trigger: str
+    trigger_args: dict[str, Any]
+    run: Callable[[AppContext, Actor, datetime], list[Notice]]
+    #: Roles whose desks run the job.
+    roles: frozenset[str] = field(default_factory=lambda: frozenset({"practitioner", "manager"}))
+
+
+def desk_jobs() -> list[Job]:
+    """Every scheduled job of the desk."""
+    from mashdesk.services.queue import decision_deadline_notices
+
+    return [
+        Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},
+            decision_deadline_notices),
+    ]
+
+
+def run_jobs_now(ctx: AppContext, actor: Actor, now: datetime | None = None) -> list[Notice]:
+    """Run every job for ``actor`` once, in this thread (for the catch-up at start and for tests)."""
+    moment = now or ctx.now()
+    notices: list[Notice] = []
+    for job in desk_jobs():
+        if actor.role in job.roles:
+            notices.extend(job.run(ctx, actor, moment))
+    return notices
+
+
+def start_scheduler(ctx: AppContext, actor: Actor, deliver: Callable[[list[Notice]], None]) -> BaseScheduler:
+    """Start APScheduler's ``QtScheduler`` with the jobs for ``actor``'s role.
+
+    ``deliver`` is called on a worker thread with each job's notices; the caller
+    passes them to the GUI thread (a Qt signal does that).
+    """
+    from apscheduler.schedulers.qt import QtScheduler
+
+    scheduler = QtScheduler(timezone=LONDON, job_defaults={"coalesce": True, "max_instances": 1,
+                                                          "misfire_grace_time": 12 * 3600})
+    for job in desk_jobs():
+        if actor.role not in job.roles:
+            continue
+        scheduler.add_job(_runner(ctx, actor, job, deliver), job.trigger, id=job.id, name=job.description,
+                          replace_existing=True, next_run_time=datetime.now(LONDON), **job.trigger_args)
+    scheduler.start()
+    return scheduler
+
+
+def _runner(ctx: AppContext, actor: Actor, job: Job,
+            deliver: Callable[[list[Notice]], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            notices = job.run(ctx, actor, ctx.now())
+        except Exception:  # a failing job must not stop the others; it is logged and retried next time
+            log.exception("scheduled job %s failed", job.id)
+            return
+        if notices:
+            deliver(notices)
+
+    return run
