@@ -59,12 +59,22 @@ class MainWindow(QMainWindow):
 
         self.queue = QueueView(QueueService(ctx), actor)
         self.contact = ContactView(ContactService(ctx), actor)
-        self.views: dict[str, QWidget] = {"queue": self.queue, "contact": self.contact}
-        for key in ("handover", "stepdowns", "strategy", "meeting"):
-            self.views[key] = PlannedView(key)
         self.people = PeopleView(PeopleService(ctx), actor)
-        self.views["people"] = self.people
-        self.people.loaded.connect(lambda: self.view_loaded.emit("people"))
+        # One line per main view. A view with a ``loaded`` signal reports when its data is on screen;
+        # one with a ``refresh()`` method is refreshed each time it is shown.
+        self.views: dict[str, QWidget] = {
+            "queue": self.queue,
+            "contact": self.contact,
+            "handover": PlannedView("handover"),
+            "stepdowns": PlannedView("stepdowns"),
+            "strategy": PlannedView("strategy"),
+            "meeting": PlannedView("meeting"),
+            "people": self.people,
+        }
+        for key, view in self.views.items():
+            loaded = getattr(view, "loaded", None)
+            if loaded is not None:
+                loaded.connect(lambda k=key: self.view_loaded.emit(k))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -88,8 +98,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self.queue.open_contact.connect(self.open_contact)
-        self.queue.loaded.connect(lambda: self.view_loaded.emit("queue"))
-        self.contact.loaded.connect(lambda: self.view_loaded.emit("contact"))
 
         self._menus()
         self._status_bar(database_label)
@@ -140,9 +148,14 @@ class MainWindow(QMainWindow):
 
     # -- views --------------------------------------------------------------------------------------
     def show_view(self, key: str) -> None:
+        """Switch to a main view, refreshing it when it can be refreshed."""
         keys = [k for k, _, _ in VIEWS]
         self.nav.setCurrentRow(keys.index(key))
-        if key in ("handover", "stepdowns", "strategy", "meeting"):
+        view = self.views[key]
+        refresh = getattr(view, "refresh", None)
+        if refresh is not None and key not in ("queue", "contact"):
+            refresh()
+        elif getattr(view, "loaded", None) is None:
             self.view_loaded.emit(key)
 
     def start(self) -> None:

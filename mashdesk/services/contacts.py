@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
-from mashdesk.services.base import Actor, Service
+from mashdesk.services.base import Actor, Service, WriteScope
 from mashdesk.services.people import PersonInput, add_person
 
 #: Outcomes that make a contact a referral to children's social care (for re-referrals).
@@ -179,47 +179,10 @@ def children_display(names: list[str]) -> str:
 class ContactService(Service):
     def create_contact(self, actor: Actor, data: ContactInput) -> int:
         """Record a new contact in the team queue; returns its id."""
-        now = self.ctx.now()
-        validate_contact(data, now)
         with self.write(actor, "contact.create", "contact") as w:
-            s = w.session
-            agency = None
-            if data.referrer.agency_code:
-                agency = s.scalar(select(Agency).where(Agency.code == data.referrer.agency_code))
-                if agency is None:
-                    raise InputError(f"referrer agency: {data.referrer.agency_code!r} is not known",
-                                     "referrer.agency")
-            r = data.referrer
-            referrer = Referrer(name=r.name.strip(), agency_id=agency.id if agency else None,
-                                organisation=r.organisation, role=r.role, phone=r.phone, email=r.email,
-                                relationship_to_family=r.relationship_to_family,
-                                professional=r.professional, updated_by_id=actor.user_id)
-            s.add(referrer)
-            people: list[Person] = []
-            for child in data.children:
-                if child.person_id is not None:
-                    people.append(w.get(Person, child.person_id, "person"))
-                else:
-                    assert child.new_person is not None
-                    people.append(add_person(s, child.new_person, actor.user_id, now))
-            s.flush()
-            history = previous_contacts(s, [p.id for p in people], data.received_at)
-            contact = Contact(
-                received_at=data.received_at, channel=data.channel, referrer=referrer,
-                cin_source=data.cin_source, concern=data.concern.strip(),
-                child_location=data.child_location, immediate_protection=data.immediate_protection,
-                interpreter_needs=data.interpreter_needs, consent=data.consent,
-                consent_reason=data.consent_reason, consent_decided_by=data.consent_decided_by,
-                status="new", is_re_referral=any(history[p.id][1] > 0 for p in people),
-                children_display=children_display([p.full_name for p in people]),
-                source_display=_source_display(data.cin_source, referrer, agency),
-                updated_by_id=actor.user_id,
-            )
-            contact.people = [ContactPerson(person_id=p.id, role="child") for p in people]
-            s.add(contact)
-            s.flush()
+            contact = record_contact(w, data)
             w.audit("contact", contact.id, f"recorded contact {contact.reference}",
-                    children=len(people), channel=data.channel)
+                    children=len(data.children), channel=data.channel)
             return contact.id
 
     def update_contact(self, actor: Actor, contact_id: int, expected_version: int, **changes: object) -> int:
@@ -259,6 +222,52 @@ class ContactService(Service):
             responders = {u.id: u.display_name for u in s.scalars(select(User).where(
                 User.id.in_([c.responder_id for c in contact.checks if c.responder_id])))}
             return _detail(contact, allocated, actor, responders)
+
+
+def record_contact(w: WriteScope, data: ContactInput) -> Contact:
+    """Validate and add a contact inside ``w``'s unit of work (the caller audits it).
+
+    Other capabilities that turn something into a contact — an EDT log entry at the
+    handover, a step-up from Early Help — call this inside their own unit of work and
+    then link what the contact came from (``edt_entry_id``, ``step_down_id``).
+    """
+    validate_contact(data, w.now)
+    s = w.session
+    agency = None
+    if data.referrer.agency_code:
+        agency = s.scalar(select(Agency).where(Agency.code == data.referrer.agency_code))
+        if agency is None:
+            raise InputError(f"referrer agency: {data.referrer.agency_code!r} is not known", "referrer.agency")
+    r = data.referrer
+    referrer = Referrer(name=r.name.strip(), agency_id=agency.id if agency else None,
+                        organisation=r.organisation, role=r.role, phone=r.phone, email=r.email,
+                        relationship_to_family=r.relationship_to_family,
+                        professional=r.professional, updated_by_id=w.actor.user_id)
+    s.add(referrer)
+    people: list[Person] = []
+    for child in data.children:
+        if child.person_id is not None:
+            people.append(w.get(Person, child.person_id, "person"))
+        else:
+            assert child.new_person is not None
+            people.append(add_person(s, child.new_person, w.actor.user_id, w.now))
+    s.flush()
+    history = previous_contacts(s, [p.id for p in people], data.received_at)
+    contact = Contact(
+        received_at=data.received_at, channel=data.channel, referrer=referrer,
+        cin_source=data.cin_source, concern=data.concern.strip(),
+        child_location=data.child_location, immediate_protection=data.immediate_protection,
+        interpreter_needs=data.interpreter_needs, consent=data.consent,
+        consent_reason=data.consent_reason, consent_decided_by=data.consent_decided_by,
+        status="new", is_re_referral=any(history[p.id][1] > 0 for p in people),
+        children_display=children_display([p.full_name for p in people]),
+        source_display=_source_display(data.cin_source, referrer, agency),
+        updated_by_id=w.actor.user_id,
+    )
+    contact.people = [ContactPerson(person_id=p.id, role="child") for p in people]
+    s.add(contact)
+    s.flush()
+    return contact
 
 
 def _source_display(source: str, referrer: Referrer, agency: Agency | None) -> str:
