@@ -185,7 +185,8 @@ class DemoBuilder:
     """Builds the rows in memory, then inserts them table by table."""
 
     def __init__(self, session: Session, contacts: int, seed: int, now: datetime,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None,
+                 calendar: WorkingCalendar | None = None) -> None:
         self.s = session
         self.n_contacts = contacts
         self.rng = random.Random(seed)
@@ -193,7 +194,7 @@ class DemoBuilder:
         self.fake.seed_instance(seed)
         self.now = now
         self.today = now.astimezone(LONDON).date()
-        self.cal = WorkingCalendar()
+        self.cal = calendar or WorkingCalendar()
         self.ruleset = load_ruleset()
         self.engine = ThresholdEngine(self.ruleset)
         self.progress = progress or (lambda done, total: None)
@@ -863,7 +864,7 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         seed_reference_data(session)
         assert_demo_only(session)
         _clear(session)
-        builder = DemoJourneys(session, contacts, seed, now, progress)
+        builder = DemoJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.write()
         admin = builder.user_ids["demo.admin"]

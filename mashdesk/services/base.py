@@ -16,6 +16,7 @@ from db.base import Base, Versioned
 from db.engine import SQLITE_WRITE
 from db.models import User
 from mashdesk import audit, permissions
+from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
 
 T = TypeVar("T", bound=Base)
@@ -46,11 +47,12 @@ class Actor:
 
 @dataclass
 class AppContext:
-    """What every service needs: the database and the clock."""
+    """What every service needs: the database, the clock and the working calendar."""
 
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Clock = field(default=system_clock)
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
     def now(self) -> datetime:
         return self.clock()

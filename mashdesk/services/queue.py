@@ -13,7 +13,6 @@ from sqlalchemy.orm import aliased
 from db.models import Contact, ContactPerson, Person, User
 from db.models.contacts import contact_reference
 from mashdesk import names
-from mashdesk.calendar import WorkingCalendar
 from mashdesk.scheduler import Notice
 from mashdesk.services.base import Actor, AppContext, Service
 
@@ -101,9 +100,9 @@ def due_label(status: str | None, left: timedelta | None, due: datetime | None =
 
 
 class QueueService(Service):
-    def __init__(self, ctx: AppContext, calendar: WorkingCalendar | None = None) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self.calendar = calendar or WorkingCalendar()
+        self.calendar = ctx.calendar
 
     def _clock(self, rag: str | None, status: str, received: datetime, due: datetime | None,
                decided_late: bool | None, now: datetime) -> tuple[str | None, timedelta | None]:
@@ -183,7 +182,7 @@ CLOCK_RUNNING = ("screened", "in_progress", "awaiting_authorisation", "returned"
 
 def decision_deadline_notices(ctx: AppContext, actor: Actor, now: datetime, limit: int = 500) -> list[Notice]:
     """Notices for decision clocks in their last quarter or past: a manager's whole team, else one's own."""
-    calendar = WorkingCalendar()
+    calendar = ctx.calendar
     horizon = now + timedelta(days=3)  # no clock of the desk's timescales is in its last quarter beyond this
     stmt = (select(Contact.id, Contact.rag, Contact.received_at, Contact.decision_due_at, Contact.children_display)
             .where(Contact.status.in_(CLOCK_RUNNING), Contact.decision_due_at.is_not(None),
