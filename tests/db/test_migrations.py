@@ -27,6 +27,14 @@ def test_a_new_database_is_migrated_to_head_and_matches_the_models(db_url):
     assert diff == [], f"models and migrations differ: {diff}"
 
 
+def test_head_read_from_the_files_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def test_upgrade_is_idempotent(db_url):
     engine = make_engine(db_url)
     result = upgrade(engine)

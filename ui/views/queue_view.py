@@ -128,8 +128,11 @@ class QueueView(QWidget):
         self.loaded.emit()
 
     def start(self) -> None:
-        """First load: newest first."""
-        self.table.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+        """First load: newest first (one query: the header is set without re-sorting the model)."""
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
         self.refresh()
 
     def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
