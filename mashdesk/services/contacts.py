@@ -40,6 +40,25 @@ class ContactChildInput:
     new_person: PersonInput | None = None
 
 
+#: Roles of the other people a contact records, with their labels.
+OTHER_ROLES = {
+    "household_member": "Household member",
+    "regular_visitor": "Regular visitor",
+    "alleged_perpetrator": "Alleged perpetrator",
+}
+
+
+@dataclass
+class ContactOtherInput:
+    """Someone else in the contact: a household member, a regular visitor, an alleged perpetrator."""
+
+    role: str
+    person_id: int | None = None
+    new_person: PersonInput | None = None
+    relationship_to_child: str | None = None
+    parental_responsibility: bool = False
+
+
 @dataclass
 class ContactInput:
     received_at: datetime
@@ -54,6 +73,7 @@ class ContactInput:
     consent: str = "not_sought"
     consent_reason: str | None = None
     consent_decided_by: str | None = None
+    others: list[ContactOtherInput] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,12 @@ def validate_contact(data: ContactInput, now: datetime) -> None:
     for i, child in enumerate(data.children, start=1):
         if (child.person_id is None) == (child.new_person is None):
             raise InputError(f"child {i}: choose a known person or enter a new one", f"children[{i}]")
+    for i, other in enumerate(data.others, start=1):
+        if other.role not in OTHER_ROLES:
+            raise InputError(f"person {i}: role {other.role!r} is not one of {', '.join(OTHER_ROLES)}",
+                             f"others[{i}].role")
+        if (other.person_id is None) == (other.new_person is None):
+            raise InputError(f"person {i}: choose a known person or enter a new one", f"others[{i}]")
 
 
 def previous_contacts(session: Session, person_ids: list[int], before: datetime,
@@ -244,13 +270,14 @@ def record_contact(w: WriteScope, data: ContactInput) -> Contact:
                         relationship_to_family=r.relationship_to_family,
                         professional=r.professional, updated_by_id=w.actor.user_id)
     s.add(referrer)
-    people: list[Person] = []
-    for child in data.children:
-        if child.person_id is not None:
-            people.append(w.get(Person, child.person_id, "person"))
-        else:
-            assert child.new_person is not None
-            people.append(add_person(s, child.new_person, w.actor.user_id, w.now))
+    def person(person_id: int | None, new: PersonInput | None) -> Person:
+        if person_id is not None:
+            return w.get(Person, person_id, "person")
+        assert new is not None
+        return add_person(s, new, w.actor.user_id, w.now)
+
+    people = [person(c.person_id, c.new_person) for c in data.children]
+    others = [(o, person(o.person_id, o.new_person)) for o in data.others]
     s.flush()
     history = previous_contacts(s, [p.id for p in people], data.received_at)
     contact = Contact(
@@ -264,7 +291,9 @@ def record_contact(w: WriteScope, data: ContactInput) -> Contact:
         source_display=_source_display(data.cin_source, referrer, agency),
         updated_by_id=w.actor.user_id,
     )
-    contact.people = [ContactPerson(person_id=p.id, role="child") for p in people]
+    contact.people = [ContactPerson(person_id=p.id, role="child") for p in people] + [
+        ContactPerson(person_id=p.id, role=o.role, relationship_to_child=o.relationship_to_child,
+                      parental_responsibility=o.parental_responsibility) for o, p in others]
     s.add(contact)
     s.flush()
     return contact

@@ -110,3 +110,30 @@ def test_edit_of_a_field_that_cannot_be_edited_is_refused(ctx, actors, clock):
     contact_id = service.create_contact(actors["practitioner"], police_notification(clock()))
     with pytest.raises(InputError, match="status"):
         service.update_contact(actors["practitioner"], contact_id, 1, status="closed")
+
+
+def test_household_visitors_and_alleged_perpetrator_are_recorded(ctx, actors, clock):
+    from mashdesk.services.contacts import ContactOtherInput
+
+    data = police_notification(clock())
+    data.others = [
+        ContactOtherInput("household_member", new_person=PersonInput(first_name="Jo", last_name="Parent"),
+                          relationship_to_child="mother", parental_responsibility=True),
+        ContactOtherInput("alleged_perpetrator", new_person=PersonInput(first_name="Max", last_name="Visitor"),
+                          relationship_to_child="mother's partner"),
+    ]
+    detail = ContactService(ctx).get(actors["practitioner"], ContactService(ctx).create_contact(
+        actors["practitioner"], data))
+    roles = {p.name: (p.role, p.parental_responsibility) for p in detail.people}
+    assert roles == {"Ava Testchild": ("child", False), "Jo Parent": ("household_member", True),
+                     "Max Visitor": ("alleged_perpetrator", False)}
+
+
+def test_another_person_with_an_unknown_role_is_refused(ctx, actors, clock):
+    from mashdesk.services.contacts import ContactOtherInput
+
+    data = police_notification(clock())
+    data.others = [ContactOtherInput("lodger", new_person=PersonInput(first_name="A", last_name="B"))]
+    with pytest.raises(InputError, match="role"):
+        ContactService(ctx).create_contact(actors["practitioner"], data)
+    assert _count(ctx, Contact) == 0
