@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -134,6 +135,4 @@ class QueueModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
         descending = order == Qt.SortOrder.DescendingOrder
-        q = self._query
-        self.set_query(QueueQuery(statuses=q.statuses, rags=q.rags, allocated_to_me=q.allocated_to_me,
-                                  search=q.search, sort=key, descending=descending))
+        self.set_query(replace(self._query, sort=key, descending=descending))

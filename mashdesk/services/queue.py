@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from db.models import Contact, ContactPerson, Person, User
+from db.models import AgencyCheck, Contact, ContactPerson, Person, User
 from db.models.contacts import contact_reference
 from mashdesk import names
 from mashdesk.scheduler import Notice
@@ -43,6 +43,10 @@ class QueueQuery:
     search: str = ""
     sort: str = "received"
     descending: bool = True
+    #: Only contacts with an agency check still unanswered.
+    awaiting_checks: bool = False
+    #: Only contacts whose decision clock is due soon or breached.
+    clock_alert: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,15 @@ class QueueService(Service):
         super().__init__(ctx)
         self.calendar = ctx.calendar
 
+    def _alerting(self, now: datetime) -> list[int]:
+        """Open contacts whose decision clock is in its last quarter or past (a bounded set)."""
+        horizon = now + timedelta(days=3)  # no decision clock is in its last quarter further ahead than this
+        stmt = (select(Contact.id, Contact.rag, Contact.received_at, Contact.decision_due_at)
+                .where(Contact.status.in_(CLOCK_RUNNING), Contact.decision_due_at <= horizon))
+        with self.ctx.session_factory() as s:
+            rows = s.execute(stmt).all()
+        return [r[0] for r in rows if self.calendar.status(r[3], r[2], now, f"decision_{r[1]}") != "ok"]
+
     def _clock(self, rag: str | None, status: str, received: datetime, due: datetime | None,
                decided_late: bool | None, now: datetime) -> tuple[str | None, timedelta | None]:
         if due is None or rag is None:
@@ -120,6 +133,10 @@ class QueueService(Service):
             stmt = stmt.where(Contact.rag.in_(query.rags))
         if query.allocated_to_me:
             stmt = stmt.where(Contact.allocated_to_id == actor.user_id)
+        if query.awaiting_checks:
+            stmt = stmt.where(Contact.id.in_(select(AgencyCheck.contact_id).where(AgencyCheck.status == "requested")))
+        if query.clock_alert:
+            stmt = stmt.where(Contact.id.in_(self._alerting(self.ctx.now())))
         text = query.search.strip()
         if text:
             ref = text.upper().removeprefix("C-").lstrip("0")

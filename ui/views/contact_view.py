@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from html import escape
 
+from collections.abc import Callable
+from pathlib import Path
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
 from mashdesk.services.base import Actor
+from mashdesk.errors import MashDeskError, StaleEditError
 from mashdesk.services.contacts import ContactDetail, ContactService
+from mashdesk.services.triage import TriageService
+from ui.dialogs.threshold_dialog import ThresholdDialog
+from ui.dialogs.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
 
 RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
@@ -19,7 +37,34 @@ def _row(label: str, value: str | None) -> str:
     return f"<tr><th align=left valign=top>{escape(label)}</th><td>{escape(value or '—')}</td></tr>"
 
 
-def contact_html(c: ContactDetail) -> str:
+def threshold_html(assessments: dict, decisions: list, names: dict[int, str]) -> str:  # type: ignore[type-arg]
+    """The threshold panel's last suggestion per child, and the decisions made."""
+    if not assessments and not decisions:
+        return "<h3>Threshold of Need</h3><p>Not applied yet (Ctrl+T).</p>"
+    parts = ["<h3>Threshold of Need</h3>"]
+    for person_id, a in assessments.items():
+        indicators = ", ".join(a.indicators + [f"{h} (household)" for h in a.household_indicators]) or "none"
+        parts.append(
+            f"<p><b>{escape(names.get(person_id, str(person_id)))}</b>: suggested level {a.suggested_level} — "
+            f"{escape(OUTCOMES.get(a.suggested_outcome, a.suggested_outcome))} "
+            f"<span style='color:{RAG_CSS[a.suggested_rag]}'>{a.suggested_rag.upper()}</span>"
+            f"<br>Indicators: {escape(indicators)}<br>"
+            + "<br>".join(f"• {escape(r)}" for r in a.reasons)
+            + f"<br><span style='color:#666'>Ruleset {escape(a.ruleset_id)} {escape(a.ruleset_version)}</span></p>")
+    if decisions:
+        parts.append("<h3>Decision</h3>")
+    for d in decisions:
+        status = {"proposed": "awaiting authorisation", "authorised": "authorised", "returned": "returned"}[d.status]
+        extra = f"<br>Override reason: {escape(d.override_reason)}" if d.override_reason else ""
+        if d.return_comment and d.status == "returned":
+            extra += f"<br><span style='color:#c62828'>Returned: {escape(d.return_comment)}</span>"
+        parts.append(f"<p><b>{escape(names.get(d.person_id, str(d.person_id)))}</b>: level {d.level} — "
+                     f"{escape(OUTCOMES.get(d.outcome, d.outcome))}, primary need {escape(d.primary_need or '')} "
+                     f"({status}){extra}</p>")
+    return "".join(parts)
+
+
+def contact_html(c: ContactDetail, threshold: str = "") -> str:
     rag = (f"<span style='color:{RAG_CSS[c.rag]};font-weight:bold'>{c.rag.upper()}</span>"
            if c.rag else "not yet screened")
     parts = [
@@ -55,7 +100,9 @@ def contact_html(c: ContactDetail) -> str:
         notes = ("parental responsibility. " if p.parental_responsibility else "") + (p.warning or "")
         parts.append(f"<tr><td>{escape(p.name)}</td><td>{escape(role)}</td><td>{escape(dob)}</td>"
                      f"<td>{escape(p.sex)}</td><td style='color:#c62828'>{escape(notes)}</td></tr>")
-    parts.append("</table><h3>Agency checks</h3>")
+    parts.append("</table>")
+    parts.append(threshold)
+    parts.append("<h3>Agency checks</h3>")
     if not c.checks:
         parts.append("<p>No checks requested.</p>")
     for chk in c.checks:
@@ -72,30 +119,176 @@ def contact_html(c: ContactDetail) -> str:
 
 
 class ContactView(QWidget):
-    """Shows one contact. ``loaded`` fires once its data is on screen."""
+    """One contact and what can be done with it next. ``loaded`` fires once its data is on screen;
+    ``changed`` after an action changed it (the queue refreshes)."""
 
     loaded = Signal()
+    changed = Signal()
 
-    def __init__(self, service: ContactService, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, service: ContactService, actor: Actor, triage: TriageService | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("contactView")
         self._service = service
+        self._triage = triage or TriageService(service.ctx)
         self._actor = actor
         self.contact_id: int | None = None
+        self.detail: ContactDetail | None = None
         self.browser = QTextBrowser()
         self.browser.setObjectName("contactDetails")
         self.browser.setAccessibleName("Contact details")
         self.browser.setOpenLinks(False)
         self.empty = QLabel("No contact open. Choose one in the queue (Ctrl+1) and press Enter.")
+        self.bar = QHBoxLayout()
+        self.actions: dict[str, QPushButton] = {}
+        for key, label, shortcut, handler in (
+            ("screen", "&Screen…", "Ctrl+R", self.screen),
+            ("allocate", "A&llocate…", "Ctrl+L", self.allocate),
+            ("checks", "Agency &checks…", "Ctrl+K", self.request_checks),
+            ("answer", "&Answer check…", "Ctrl+Shift+K", self.answer_check),
+            ("threshold", "&Threshold and decision…", "Ctrl+T", self.threshold),
+            ("authorise", "A&uthorise", "Ctrl+Shift+A", self.authorise),
+            ("return", "&Return…", "Ctrl+Shift+R", self.return_decision),
+            ("letter", "&Feedback letter…", "Ctrl+P", self.feedback_letter),
+            ("sent", "Feedback s&ent", "Ctrl+Shift+E", self.feedback_sent),
+        ):
+            button = QPushButton(f"{label} ({shortcut})")
+            button.setObjectName(f"action_{key}")
+            button.setAccessibleName(label.replace("&", "").rstrip("…"))
+            button.clicked.connect(handler)
+            QShortcut(QKeySequence(shortcut), self, activated=button.click)
+            self.actions[key] = button
+            self.bar.addWidget(button)
+            button.hide()
+        self.bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
+        layout.addLayout(self.bar)
         layout.addWidget(self.browser)
         self.browser.hide()
 
+    # -- showing --------------------------------------------------------------------------------
     def show_contact(self, contact_id: int) -> None:
         detail = self._service.get(self._actor, contact_id)
-        self.contact_id = contact_id
-        self.browser.setHtml(contact_html(detail))
+        self.contact_id, self.detail = contact_id, detail
+        names = {p.person_id: p.name for p in detail.people}
+        threshold = threshold_html(self._triage.latest_assessments(self._actor, contact_id),
+                                   self._triage.decisions(self._actor, contact_id), names)
+        self.browser.setHtml(contact_html(detail, threshold))
+        self._enable(detail)
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
+
+    def reload(self) -> None:
+        if self.contact_id is not None:
+            self.show_contact(self.contact_id)
+
+    def _enable(self, c: ContactDetail) -> None:
+        may = self._actor.may
+        working = c.status in ("screened", "in_progress", "returned")
+        own_check = any(chk.agency_code == self._actor.agency_code and chk.status == "requested" for chk in c.checks)
+        show = {
+            "screen": may("contact.screen") and c.status in ("new", "screened"),
+            "allocate": may("contact.allocate") and c.status != "closed",
+            "checks": may("check.request") and working,
+            "answer": may("check.answer") and own_check,
+            "threshold": may("decision.propose") and (working or c.status == "new"),
+            "authorise": may("decision.authorise") and c.status == "awaiting_authorisation",
+            "return": may("decision.authorise") and c.status == "awaiting_authorisation",
+            "letter": may("feedback.send") and c.status == "closed",
+            "sent": may("feedback.send") and c.status == "closed",
+        }
+        for key, button in self.actions.items():
+            button.setVisible(show[key])
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _run(self, title: str, action: Callable[[], object]) -> bool:
+        try:
+            action()
+        except StaleEditError as exc:
+            QMessageBox.warning(self, "Changed by someone else", str(exc))
+            self.reload()
+            return False
+        except MashDeskError as exc:
+            QMessageBox.warning(self, title, str(exc))
+            return False
+        self.reload()
+        self.changed.emit()
+        return True
+
+    def screen(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        dialog = ScreenDialog(self._triage.suggested_rag(self._actor, d.id), self._triage.workers(self._actor), self)
+        while dialog.exec():
+            if self._run("Cannot screen", lambda: self._triage.screen(
+                    self._actor, d.id, d.version, dialog.rag.currentData(), dialog.reason.text(),
+                    dialog.allocate.currentData())):
+                return
+            if self.detail is None or self.detail.version != d.version:
+                return
+
+    def allocate(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        dialog = AllocateDialog(self._triage.workers(self._actor), self)
+        if dialog.exec() and dialog.worker.currentData() is not None:
+            self._run("Cannot allocate", lambda: self._triage.allocate(self._actor, d.id, d.version,
+                                                                       dialog.worker.currentData()))
+
+    def request_checks(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        dialog = ChecksDialog(self)
+        if dialog.exec():
+            self._run("Cannot request checks", lambda: self._triage.request_checks(
+                self._actor, d.id, d.version, dialog.agencies(), dialog.question.text()))
+
+    def answer_check(self) -> None:
+        assert self.detail is not None
+        mine = [r for r in self._triage.agency_queue(self._actor) if r.contact_id == self.detail.id]
+        if not mine:
+            return
+        row = mine[0]
+        dialog = AnswerDialog(self._actor.agency_code or "", row.question, self)
+        if dialog.exec():
+            self._run("Cannot answer", lambda: self._triage.answer_check(
+                self._actor, row.check_id, row.version, dialog.response.toPlainText(), dialog.restricted.isChecked()))
+
+    def threshold(self) -> None:
+        assert self.detail is not None
+        dialog = ThresholdDialog(self._triage, self._actor, self.detail.id, self.detail.version, self)
+        if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def authorise(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        self._run("Cannot authorise", lambda: self._triage.authorise(self._actor, d.id, d.version))
+
+    def return_decision(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        dialog = CommentDialog("Return the decision", "&What needs doing:", self)
+        if dialog.exec():
+            self._run("Cannot return", lambda: self._triage.return_decision(
+                self._actor, d.id, d.version, dialog.comment.toPlainText()))
+
+    def feedback_letter(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        path, _ = QFileDialog.getSaveFileName(self, "Save the feedback letter", f"feedback-{d.reference}.pdf",
+                                              "PDF (*.pdf)")
+        if path:
+            self._run("Cannot make the letter", lambda: Path(path).write_bytes(
+                self._triage.feedback_letter(self._actor, d.id)))
+
+    def feedback_sent(self) -> None:
+        assert self.detail is not None
+        d = self.detail
+        method, ok = QInputDialog.getItem(self, "Feedback sent", "How was it sent?",
+                                          ["secure_email", "email", "phone", "letter"], 0, False)
+        if ok:
+            self._run("Cannot record", lambda: self._triage.mark_feedback_sent(self._actor, d.id, method))

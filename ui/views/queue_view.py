@@ -17,16 +17,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from typing import Any
+
 from mashdesk.codes import CONTACT_STATUSES
 from mashdesk.services.base import Actor
 from mashdesk.services.queue import QueueQuery, QueueService
 from ui.queue_model import COLUMNS, QueueModel
 
-#: Status filter choices: label → statuses.
-STATUS_FILTERS: list[tuple[str, tuple[str, ...]]] = [
-    ("Open (not closed)", ("new", "screened", "in_progress", "awaiting_authorisation", "returned")),
-    ("All statuses", ()),
-] + [(label, (code,)) for code, label in CONTACT_STATUSES.items()]
+OPEN = ("new", "screened", "in_progress", "awaiting_authorisation", "returned")
+#: What the queue shows: label → query settings.
+STATUS_FILTERS: list[tuple[str, dict[str, Any]]] = [
+    ("Team queue (open)", {"statuses": OPEN}),
+    ("My work", {"statuses": OPEN, "allocated_to_me": True}),
+    ("Awaiting agency checks", {"statuses": OPEN, "awaiting_checks": True}),
+    ("Awaiting authorisation", {"statuses": ("awaiting_authorisation",)}),
+    ("Due soon / breached", {"statuses": OPEN, "clock_alert": True}),
+    ("All statuses", {}),
+] + [(label, {"statuses": (code,)}) for code, label in CONTACT_STATUSES.items()]
 RAG_FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("Any RAG", ()), ("Red", ("red",)), ("Amber", ("amber",)), ("Green", ("green",)),
     ("Red or amber", ("red", "amber")),
@@ -62,7 +69,7 @@ class QueueView(QWidget):
         self.count.setObjectName("queueCount")
 
         bar = QHBoxLayout()
-        status_label = QLabel("&Status:")
+        status_label = QLabel("&Show:")
         status_label.setBuddy(self.status)
         rag_label = QLabel("&RAG:")
         rag_label.setBuddy(self.rag)
@@ -110,14 +117,10 @@ class QueueView(QWidget):
         sort_col = self.table.horizontalHeader().sortIndicatorSection()
         order = self.table.horizontalHeader().sortIndicatorOrder()
         sort = COLUMNS[sort_col][1] if 0 <= sort_col < len(COLUMNS) else "received"
-        return QueueQuery(
-            statuses=STATUS_FILTERS[self.status.currentIndex()][1],
-            rags=RAG_FILTERS[self.rag.currentIndex()][1],
-            allocated_to_me=self.mine.isChecked(),
-            search=self.search.text(),
-            sort=sort,
-            descending=order == Qt.SortOrder.DescendingOrder,
-        )
+        preset = dict(STATUS_FILTERS[self.status.currentIndex()][1])
+        preset["allocated_to_me"] = preset.get("allocated_to_me", False) or self.mine.isChecked()
+        return QueueQuery(rags=RAG_FILTERS[self.rag.currentIndex()][1], search=self.search.text(), sort=sort,
+                          descending=order == Qt.SortOrder.DescendingOrder, **preset)
 
     def refresh(self) -> None:
         self.model.set_query(self.current_query())
