@@ -793,10 +793,15 @@ class DemoJourneys(DemoBuilder):
                          agencies=["police"])
         due = self.cal.due_datetime("strategy_discussion", convened)
         held = convened + timedelta(hours=r.randint(2, 20))
-        is_held = held < self.now
+        # Discussions convened since the last working day are still to hold: about half booked, half not yet.
+        recent = convened.astimezone(LONDON).date() >= self.cal.previous_working_day(self.today)
+        is_held = held < self.now and not recent
+        scheduled = held if is_held or contact["id"] % 2 == 0 else None
+        if scheduled is not None and not is_held and scheduled < self.now:
+            scheduled = datetime.combine(self.cal.next_working_day(self.today), time(10, 0), tzinfo=LONDON)
         sid = self._add("strategy_discussions", {
             "contact_id": contact["id"], "decision_id": decision, "convened_at": convened,
-            "convened_by_id": self.user_ids["demo.manager"], "due_at": due, "scheduled_for": held,
+            "convened_by_id": self.user_ids["demo.manager"], "due_at": due, "scheduled_for": scheduled,
             "held_at": held if is_held else None, "mode": r.choice(["video", "phone", "in_person"]),
             "chair_id": self.user_ids["demo.manager"], "reason": contact["concern"],
             "status": "held" if is_held else "convened",

@@ -43,6 +43,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edt.log": frozenset({"edt"}),
     "handover.read": MASH | {"edt"},
     "handover.acknowledge": frozenset({"manager"}),
+    #: Turning a handover item into a contact, or "no action for the day service".
+    "handover.deal": frozenset({"manager"}),
+    #: The scheduled sweep that marks items not dealt with by the handover deadline.
+    "handover.mark_breached": frozenset({"manager"}),
+    "handover.print": MASH | {"edt"},
+    #: Notes appended to an EDT entry (the one change after handover).
+    "edt.note": MASH | {"edt"},
     "stepdown.read": MASH | {"earlyhelp"},
     "stepdown.manage": frozenset({"manager", "earlyhelp"}),
     "strategy.read": MASH | AGENCY,

@@ -51,11 +51,20 @@ class Job:
 
 def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
+    from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},
             decision_deadline_notices),
+        # Cron on weekdays; the jobs themselves skip bank holidays and closures (the calendar decides).
+        Job("edt-handover-reminder", "EDT items not yet acknowledged before the handover", "cron",
+            {"day_of_week": "mon-fri", "hour": 8, "minute": 45}, handover_reminder_notices,
+            roles=frozenset({"manager"})),
+        # A second past 10:00, the handover deadline, so the deadline has passed when the job looks.
+        Job("edt-handover-breaches", "EDT items not dealt with by the handover deadline", "cron",
+            {"day_of_week": "mon-fri", "hour": 10, "minute": 0, "second": 1}, handover_breach_job,
+            roles=frozenset({"manager"})),
     ]
 
 

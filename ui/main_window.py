@@ -21,10 +21,13 @@ from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.services.base import Actor, AppContext
 from mashdesk.services.contacts import ContactService
+from mashdesk.services.drafts import DraftService
+from mashdesk.services.handover import HandoverService
 from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.views.contact_view import ContactView
+from ui.views.handover_view import HandoverView
 from ui.views.people_view import PeopleView
 from ui.views.planned_view import PlannedView
 from ui.views.queue_view import QueueView
@@ -61,11 +64,12 @@ class MainWindow(QMainWindow):
         self.contact = ContactView(ContactService(ctx), actor)
         self.people = PeopleView(PeopleService(ctx), actor)
         # One line per main view. A view with a ``loaded`` signal reports when its data is on screen;
-        # one with a ``refresh()`` method is refreshed each time it is shown.
+        # one with a ``refresh()`` method is refreshed each time it is shown; one with an
+        # ``open_contact(id)`` signal opens that contact in the contact view.
         self.views: dict[str, QWidget] = {
             "queue": self.queue,
             "contact": self.contact,
-            "handover": PlannedView("handover"),
+            "handover": HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx)),
             "stepdowns": PlannedView("stepdowns"),
             "strategy": PlannedView("strategy"),
             "meeting": PlannedView("meeting"),
@@ -75,6 +79,9 @@ class MainWindow(QMainWindow):
             loaded = getattr(view, "loaded", None)
             if loaded is not None:
                 loaded.connect(lambda k=key: self.view_loaded.emit(k))
+            opener = getattr(view, "open_contact", None)
+            if opener is not None:
+                opener.connect(self.open_contact)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -96,8 +103,6 @@ class MainWindow(QMainWindow):
         splitter.setSizes([170, 1230])
         self.splitter = splitter
         self.setCentralWidget(splitter)
-
-        self.queue.open_contact.connect(self.open_contact)
 
         self._menus()
         self._status_bar(database_label)

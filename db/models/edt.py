@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from db.base import Base, Versioned, utcnow
 
@@ -82,3 +82,19 @@ class HandoverAcknowledgement(Versioned, Base):
     breached: Mapped[bool] = mapped_column(Boolean, default=False)
 
     entry: Mapped[EdtEntry] = relationship(back_populates="acknowledgement")
+
+
+#: Rows of the EDT log and its handover that nothing may delete (notes are only ever added).
+NEVER_DELETED = (EdtEntry, EdtEntryNote, HandoverAcknowledgement)
+
+
+class EdtLogDeletion(Exception):
+    """Something tried to delete an item of the EDT log, a note on one, or its acknowledgement."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_deleting_the_log(session: Session, _context: object, _instances: object) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, NEVER_DELETED):
+            raise EdtLogDeletion(f"{type(obj).__name__} {obj.id} cannot be deleted: the EDT log keeps every "
+                                 "item, note and acknowledgement")

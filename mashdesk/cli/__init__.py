@@ -18,11 +18,12 @@ COMMAND_MODULES = (
     "mashdesk.cli.database",
     "mashdesk.cli.triage",
     "mashdesk.cli.people",
+    "mashdesk.cli.handover",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
-COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match")
+COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "handover")
 
 
 def build_parser() -> argparse.ArgumentParser:

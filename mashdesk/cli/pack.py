@@ -1,0 +1,44 @@
+"""``mashdesk pack strategy --discussion ID --as USERNAME --out FILE.pdf`` (interfaces.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from mashdesk.cli.common import add_actor_option, add_db_option, open_context, sign_in
+from mashdesk.errors import InputError, NotFound
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("pack", help="build a document pack")
+    kinds = p.add_subparsers(dest="pack_kind", metavar="KIND", required=True)
+    s = kinds.add_parser(
+        "strategy",
+        help="the strategy meeting pack, as the user may see it",
+        description="Build the strategy meeting pack of a discussion as USERNAME may see it: "
+        "answers restricted to another agency are left out and marked as withheld.",
+    )
+    s.add_argument("--discussion", required=True, metavar="ID", help="the strategy discussion's id")
+    add_actor_option(s)
+    s.add_argument("--out", required=True, metavar="FILE.pdf", help="where to save the PDF")
+    add_db_option(s)
+    s.set_defaults(func=cmd_pack_strategy)
+
+
+def cmd_pack_strategy(args: argparse.Namespace) -> int:
+    from mashdesk.services.strategy import StrategyService
+
+    try:
+        discussion = int(args.discussion)
+    except ValueError:
+        raise InputError(f"--discussion: {args.discussion!r} is not a discussion id", "discussion") from None
+    with open_context(args) as ctx:
+        actor = sign_in(ctx, args.as_user)
+        service = StrategyService(ctx)
+        try:
+            pdf = service.build_pack(actor, discussion)
+        except NotFound as exc:
+            raise InputError(f"--discussion: {exc}", "discussion") from exc
+        path = service.save_pack(actor, discussion, pdf, args.out)
+    print(json.dumps({"discussion": discussion, "out": str(path), "bytes": len(pdf)}))
+    return 0

@@ -1,0 +1,158 @@
+"""The handover screen by keyboard: acknowledge all, make a contact, no action; the EDT's quick entry."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from mashdesk.demo import build_demo
+from mashdesk.paths import data_dir
+from mashdesk.services.auth import AuthService
+from mashdesk.services.contacts import ContactService
+from mashdesk.services.drafts import DraftService
+from mashdesk.services.handover import HandoverService
+from mashdesk.services.people import PeopleService
+from ui.main_window import MainWindow
+from ui.views.handover_view import HandoverView
+
+pytestmark = pytest.mark.qt
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def morning(ctx, clock):
+    """A small demo desk on Monday 23 Nov 2026 at 09:15: the weekend's EDT log waits for the handover."""
+    clock.set_local(2026, 11, 23, 9, 15)
+    build_demo(ctx, 120, seed=5)
+    return ctx
+
+
+@pytest.fixture
+def views():
+    """Views made by a test, closed while its database is still there (a pending autosave runs then)."""
+    made: list[HandoverView] = []
+    yield made
+    for view in made:
+        view.close()
+
+
+def _view(qtbot, ctx, username: str, views: list[HandoverView]) -> HandoverView:
+    actor = AuthService(ctx).actor(username)
+    view = HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
+    qtbot.addWidget(view)
+    views.append(view)
+    with qtbot.waitSignal(view.loaded):
+        view.show()
+        view.refresh()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return view
+
+
+def _statuses(view: HandoverView) -> list[str]:
+    return [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+
+
+def test_manager_acknowledges_converts_and_records_no_action_by_keyboard(qtbot, morning, monkeypatch, views):
+    view = _view(qtbot, morning, "demo.manager", views)
+    period = view.period
+    assert period is not None and period.end.isoformat().startswith("2026-11-23T08:30")
+    assert view.table.rowCount() == len(period.items) >= 4
+    urgent = [i.urgent for i in period.items]
+    assert urgent == sorted(urgent, reverse=True)  # urgent first
+    assert "Morning handover" in view.heading.text()
+
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A, CTRL)  # select every item
+    qtbot.keyClick(view.table, Qt.Key.Key_K, CTRL)  # acknowledge
+    assert set(_statuses(view)) == {"acknowledged"}
+    manager_items = HandoverService(morning).period(view.actor, period.day).items
+    assert {i.acknowledged_by for i in manager_items} == {"Daniel Okafor"}
+
+    qtbot.keyClick(view.table, Qt.Key.Key_Home)  # just the first item
+    first = view.current_item()
+    with qtbot.waitSignal(view.open_contact) as opened:
+        qtbot.keyClick(view.table, Qt.Key.Key_M, CTRL)
+    contact_id = opened.args[0]
+    assert _statuses(view)[0] == f"contact C-{contact_id:06d}"
+    contact = ContactService(morning).get(view.actor, contact_id)
+    assert contact.channel == "edt" and contact.concern == first.reported
+    assert contact.received_at == first.call_at
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda *a, **k: ("Already open to the allocated social worker.", True))
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    qtbot.keyClick(view.table, Qt.Key.Key_X, CTRL | SHIFT)
+    assert _statuses(view)[1] == "no action"
+    assert "Already open to the allocated social worker." in view.detail.toPlainText()
+
+
+def test_items_not_dealt_with_by_ten_show_as_breached(qtbot, morning, clock, views):
+    clock.set_local(2026, 11, 23, 10, 5)
+    view = _view(qtbot, morning, "demo.manager", views)
+    assert set(_statuses(view)) == {"BREACHED"}
+    assert view.table.item(0, 0).foreground().color().name() == "#c62828"
+    assert "deadline passed" in view.heading.text()
+
+
+def test_the_sheet_is_saved_off_the_gui_thread(qtbot, morning, monkeypatch, tmp_path, views):
+    from PySide6.QtWidgets import QFileDialog
+
+    view = _view(qtbot, morning, "demo.manager", views)
+    out = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    with qtbot.waitSignal(view.sheet_saved):
+        qtbot.keyClick(view.table, Qt.Key.Key_S, CTRL | SHIFT)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_main_window_opens_the_new_contact(qtbot, morning):
+    manager = AuthService(morning).actor("demo.manager")
+    window = MainWindow(morning, manager, "test database",
+                        QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "handover"):
+        window.show_view("handover")
+    view = window.views["handover"]
+    assert isinstance(view, HandoverView)
+    view.table.setFocus()
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "contact"):
+        qtbot.keyClick(view.table, Qt.Key.Key_M, CTRL)
+    assert window.stack.currentWidget() is window.contact
+    assert "EDT log" in window.contact.browser.toPlainText()
+
+
+@pytest.fixture
+def night(ctx, clock):
+    """Sunday 22 Nov 2026 at 21:00: the EDT is on shift."""
+    clock.set_local(2026, 11, 22, 21, 0)
+    build_demo(ctx, 120, seed=5)
+    return ctx
+
+
+def test_edt_logs_a_call_by_keyboard_and_the_draft_survives(qtbot, night, clock, monkeypatch, views):
+    view = _view(qtbot, night, "demo.edt", views)
+    assert "Shift log" in view.heading.text()
+    assert not view.acknowledge.isVisible()
+    form = view.form
+    before = view.table.rowCount()
+    qtbot.keyClicks(form.caller_name, "PC Testcaller")
+    qtbot.keyClicks(form.caller_agency, "Metropolitan Police")
+    qtbot.keyClicks(form.children_text, "Ada Testkid (4)")
+    qtbot.keyClicks(form.reported, "Child found wandering near the station.")
+    view.autosaver.save_now()  # what the timer does every few seconds
+    assert DraftService(night).load(view.actor, "edt_entry", "new") is not None
+
+    # The desk closes without saving; the next one offers the entry back.
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    again = _view(qtbot, night, "demo.edt", views)
+    assert again.form.reported.toPlainText() == "Child found wandering near the station."
+    qtbot.keyClick(again.form.reported, Qt.Key.Key_Return, CTRL)
+    assert again.table.rowCount() == before + 1
+    assert DraftService(night).load(again.actor, "edt_entry", "new") is None
+    saved = [i for i in again.items if i.reported == "Child found wandering near the station."]
+    assert saved and saved[0].caller_name == "PC Testcaller" and saved[0].editable

@@ -1,0 +1,154 @@
+"""The strategy screen by keyboard: open a discussion, record the meeting, preview, print, save the pack."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog
+from sqlalchemy import select
+
+from db.models import AuditEvent, Contact
+from mashdesk.paths import data_dir
+from mashdesk.services.strategy import StrategyService
+from ui.main_window import MainWindow
+from ui.views import strategy_view
+from ui.views.strategy_view import StrategyView
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def convened(demo_ctx, manager):
+    """A discussion convened by hand now (Monday 23 Nov 2026 10:00), about a demo contact's children."""
+    with demo_ctx.session_factory() as s:
+        contact_id = s.scalar(select(Contact.id).order_by(Contact.id.desc()))
+    return StrategyService(demo_ctx).convene(manager, contact_id, "Disclosure of harm at school.")
+
+
+@pytest.fixture
+def view(qtbot, demo_ctx, manager):
+    v = StrategyView(StrategyService(demo_ctx), manager)
+    qtbot.addWidget(v)
+    v.resize(1300, 800)
+    v.show()
+    with qtbot.waitSignal(v.loaded, timeout=10_000):
+        v.refresh()
+    return v
+
+
+def _press(qtbot, widget, key=Qt.Key.Key_Space):
+    widget.setFocus()
+    qtbot.keyClick(widget, key)
+
+
+def test_the_meeting_is_recorded_by_keyboard_and_the_pack_follows(
+    qtbot, view, convened, demo_ctx, tmp_path, monkeypatch
+):
+    view.list_choice.setFocus()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClick(view.list_choice, Qt.Key.Key_Down)  # All discussions -> To convene
+    assert view.list_choice.currentText().startswith("To convene")
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_End)  # the newest is due last
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000, check_params_cb=lambda i: i == convened):
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.detail.id == convened and view.document.pageCount() >= 2
+
+    view.mode.setFocus()
+    qtbot.keyClick(view.mode, Qt.Key.Key_Up)  # Video (the default) -> Phone
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        _press(qtbot, view.schedule_button)
+    assert view.detail.mode == "phone" and view.detail.group == "convened" and view.detail.chair
+
+    view.invite_name.setFocus()
+    qtbot.keyClicks(view.invite_name, "DC Example")
+    qtbot.keyClick(view.invite_name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(view.focusWidget(), "MASH police")
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        _press(qtbot, view.invite_button)
+    assert view.detail.attendees[-1].name == "DC Example"
+
+    view.children.setFocus()
+    qtbot.keyClick(view.children, Qt.Key.Key_Home)
+    view.decision.setFocus()
+    qtbot.keyClick(view.decision, Qt.Key.Key_Down)  # single agency -> joint with police
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        _press(qtbot, view.decision_button)
+    child = view.detail.children[0]
+    assert child.decision == "s47_joint" and child.icpc_due == date(2026, 12, 14)
+    assert view.children.item(0, 3).text() == "14 Dec 2026"
+
+    _press(qtbot, view.held)
+    view.meeting["immediate_actions"].setFocus()
+    qtbot.keyClicks(view.meeting["immediate_actions"], "Stay with grandmother tonight.")
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert view.detail.group == "held" and view.detail.immediate_actions == "Stay with grandmother tonight."
+
+    view.action_text.setFocus()
+    qtbot.keyClicks(view.action_text, "Joint home visit")
+    qtbot.keyClick(view.action_text, Qt.Key.Key_Tab)
+    qtbot.keyClicks(view.focusWidget(), "DC Example")
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        _press(qtbot, view.action_button)
+    view.actions.setFocus()
+    qtbot.keyClick(view.actions, Qt.Key.Key_Home)
+    with qtbot.waitSignal(view.pack_ready, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert view.detail.actions[0].done_at is not None
+
+    saved = tmp_path / "pack.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "PDF (*.pdf)"))
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved.read_bytes() == view.pdf
+
+    printed = tmp_path / "printed.pdf"
+
+    class FakePrintDialog:
+        def __init__(self, printer, parent=None):
+            self.printer = printer
+
+        def exec(self):
+            self.printer.setOutputFileName(str(printed))
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(strategy_view, "QPrintDialog", FakePrintDialog)
+    qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed.stat().st_size > 0
+    with demo_ctx.session_factory() as s:
+        actions = list(
+            s.scalars(
+                select(AuditEvent.action).where(
+                    AuditEvent.entity == "strategy_discussion", AuditEvent.entity_id == convened
+                )
+            )
+        )
+    assert {"pack.build", "pack.save", "pack.print", "strategy.manage", "strategy.convene"} <= set(actions)
+
+
+def test_an_agency_reader_sees_the_pack_but_cannot_edit(qtbot, demo_ctx):
+    from mashdesk.services.auth import AuthService
+
+    police = AuthService(demo_ctx).actor("demo.police")
+    v = StrategyView(StrategyService(demo_ctx), police)
+    qtbot.addWidget(v)
+    v.show()
+    with qtbot.waitSignal(v.loaded, timeout=10_000):
+        v.refresh()
+    assert v.detail is not None and v.document.pageCount() >= 2
+    assert not v.schedule_button.isEnabled() and not v.convene_button.isVisible()
+    assert v.save_button.isEnabled() and f"prepared for {police.display_name}" in v.pack_status.text()
+
+
+def test_the_main_window_shows_a_discussion_with_its_pack(qtbot, demo_ctx, manager):
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(demo_ctx, manager, "test database", settings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.view_loaded, timeout=10_000, check_params_cb=lambda key: key == "strategy"):
+        window.show_view("strategy")
+    strategy = window.views["strategy"]
+    assert strategy.detail is not None and strategy.detail.reference in strategy.header.text()
+    assert strategy.document.pageCount() >= 2 and "page" in strategy.pack_status.text()
