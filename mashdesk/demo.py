@@ -26,6 +26,7 @@ from db.models.contacts import RAG_RANK
 from mashdesk import audit, names
 from mashdesk.codes import CIN_REFERRAL_SOURCES
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.early_help import early_help_config
 from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.services.base import AppContext
@@ -128,7 +129,14 @@ CHECK_ANSWERS = {
     "adult_social_care": ["Mother known to adult mental health services; care coordinator allocated."],
     "atlas": ["Young person on the missing and exploited children list; three missing episodes this year."],
 }
-CENTRES = ["Blenheim", "Burnt Ash", "Community Vision", "Cotmandene", "Mottingham", "Biggin Hill"]
+STEP_DOWN_NEEDS = [
+    "Parenting support and help with routines at bedtime and before school.",
+    "Help with school attendance (82% this term) and the morning routine.",
+    "Support for a young carer looking after a parent with a long-term illness.",
+    "Debt advice and housing support; the family is in temporary accommodation.",
+    "Help managing a teenager's behaviour at home; parents want a parenting course.",
+    "Emotional support for a child after the parents' separation; contact arrangements.",
+]
 
 
 @dataclass
@@ -636,7 +644,7 @@ class DemoJourneys(DemoBuilder):
             "health": "Oxleas NHS Foundation Trust", "hospital": "Princess Royal University Hospital",
             "housing": "Bromley Housing Options", "la": "London Borough of Bromley",
             "other_la": r.choice(["Royal Borough of Greenwich", "London Borough of Croydon", "Kent County Council"]),
-            "early_help": f"{r.choice(CENTRES)} Children and Family Centre", "probation": "Probation Service",
+            "early_help": r.choice(early_help_config().centres).name, "probation": "Probation Service",
             "voluntary": r.choice(self.org_names),
         }.get(kind)
         role = {"police": "Police constable", "school": "Designated safeguarding lead", "gp": "GP",
@@ -739,50 +747,104 @@ class DemoJourneys(DemoBuilder):
             self._strategy(contact, top_decision, authorised_at, children)
 
     def _step_down(self, contact: dict[str, Any], decision: int, sent_at: datetime, children: list[int]) -> None:
+        """A step-down's life so far: consent, sent to a centre from the configuration, accepted or declined,
+        allocated, first contact, a review every 12 weeks (a few overdue), closed; the newest still in the
+        Early Help inbox."""
         r = self.rng
-        eh = self.user_ids["demo.earlyhelp"]
-        age = (self.now - sent_at).days
+        cal = self.cal
+        eh, manager = self.user_ids["demo.earlyhelp"], self.user_ids["demo.manager"]
+        age = (self.now - sent_at).total_seconds() / 86400
         consent = "given" if r.random() < 0.95 else "refused"
-        sd = {"contact_id": contact["id"], "decision_id": decision, "centre": r.choice(CENTRES),
+        centre = r.choice(early_help_config().centres)
+        sd = {"contact_id": contact["id"], "decision_id": decision, "centre": centre.code,
               "consent_step_down": consent, "consent_info_sharing": consent,
-              "needs": r.choice(["Parenting support and routines.", "Help with school attendance.",
-                                 "Support for a young carer.", "Debt advice and housing support."]),
-              "decision_summary": DECISION_TEXT["early_help"], "status": "sent", "sent_at": sent_at,
+              "needs": r.choice(STEP_DOWN_NEEDS),
+              "decision_summary": f"Step-down to Early Help at level {contact['level']}. "
+                                  f"{DECISION_TEXT['early_help']}", "status": "sent", "sent_at": sent_at,
               "accepted_at": None, "declined_reason": None, "allocated_worker": None, "allocated_worker_id": None,
               "first_contact_due_at": None, "first_contact_at": None, "next_review_due_at": None,
               "closed_at": None, "closure_reason": None, "stepped_up_contact_id": None, "is_demo": True,
               **self.stamp}
         sd_id = self.ids.next("step_downs")
         sd["id"] = sd_id
-        events = [("sent", sent_at, self.user_ids["demo.manager"], "Step-down sent")]
+        ref = f"C-{contact['id']:06d}"
+        events = [("created", sent_at - timedelta(minutes=20), manager,
+                   f"Opened when the MASH decision on {ref} was authorised"),
+                  ("consent" if consent == "given" else "consent_refused", sent_at - timedelta(minutes=5), manager,
+                   f"Step-down: {consent}; information sharing: {consent}. Mother spoken to by phone.")]
         if consent == "refused":
-            sd["status"] = "consent_refused"
-        elif age >= 2:
-            if r.random() < 0.06:
-                sd.update(status="declined", declined_reason="Needs are above Early Help; family already open "
-                                                             "to social care.")
-                events.append(("declined", sent_at + timedelta(days=1), eh, sd["declined_reason"]))
-            else:
-                accepted = sent_at + timedelta(hours=r.randint(4, 40))
-                sd.update(status="accepted", accepted_at=accepted,
-                          first_contact_due_at=self.cal.due_datetime("early_help_first_contact", accepted),
-                          next_review_due_at=self.cal.due_datetime("early_help_review", accepted))
-                events.append(("accepted", accepted, eh, "Accepted"))
-                if age >= 4:
-                    sd.update(status="allocated", allocated_worker=r.choice(self.full_names))
-                    events.append(("allocated", accepted + timedelta(hours=3), eh, sd["allocated_worker"]))
-                    first = accepted + timedelta(days=r.randint(1, 6))
-                    if first < self.now:
-                        sd.update(status="engaged", first_contact_at=first)
-                        events.append(("first_contact", first, eh, "Home visit; family engaged"))
-                if age > 120:
-                    closed = accepted + timedelta(days=r.randint(60, 120))
-                    reason = _weighted(r, [("outcomes_met", 70), ("family_declined", 18), ("no_further_action", 12)])
-                    sd.update(status="closed", closed_at=closed, closure_reason=reason)
-                    events.append(("closed", closed, eh, reason.replace("_", " ")))
+            sd.update(status="consent_refused", sent_at=None)
+            if age > 5:
+                closed = sent_at + timedelta(hours=r.randint(20, 100))
+                sd.update(status="closed", closed_at=closed, closure_reason="no_further_action")
+                events.append(("closed", closed, manager, "No further action after the family refused consent"))
+            self._add_step_down(sd, events)
+            return
+        if age < 0.3 and r.random() < 0.3:
+            sd.update(status="draft", sent_at=None, consent_step_down="not_asked", consent_info_sharing="not_asked",
+                      needs="")
+            self._add_step_down(sd, events[:1])
+            return
+        events.append(("sent", sent_at, manager, f"Sent to {centre.name}"))
+        answered = sent_at + timedelta(hours=r.randint(4, 100))
+        if answered > self.now:  # still in the Early Help inbox
+            self._add_step_down(sd, events)
+            return
+        if r.random() < 0.06:
+            sd.update(status="declined", declined_reason=r.choice([
+                "Needs are above Early Help; family already open to social care.",
+                "Family lives outside the centre's area; please send to the nearest centre."]))
+            events.append(("declined", answered, eh, sd["declined_reason"]))
+            closed = answered + timedelta(hours=r.randint(20, 70))
+            if closed < self.now:
+                sd.update(status="closed", closed_at=closed, closure_reason="no_further_action")
+                events.append(("closed", closed, manager, "Closed after the centre declined; advice to the family"))
+            self._add_step_down(sd, events)
+            return
+        accepted = answered
+        sd.update(status="accepted", accepted_at=accepted,
+                  first_contact_due_at=cal.due_datetime("early_help_first_contact", accepted),
+                  next_review_due_at=cal.due_datetime("early_help_review", accepted))
+        events.append(("accepted", accepted, eh, f"Accepted by {centre.name}"))
+        allocated = accepted + timedelta(hours=r.randint(2, 30))
+        if allocated < self.now:
+            sd.update(status="allocated",
+                      allocated_worker=f"{r.choice(self.first_f + self.first_m)} {r.choice(self.last)}")
+            events.append(("allocated", allocated, eh, sd["allocated_worker"]))
+            first = allocated + timedelta(hours=r.randint(20, 150))
+            gave_up = sd["first_contact_due_at"] + timedelta(days=r.randint(5, 10))
+            if first < self.now and r.random() < 0.07 and gave_up < self.now:
+                sd.update(status="closed", closed_at=gave_up, closure_reason="family_declined")
+                events.append(("closed", gave_up, eh, "Family did not engage after three attempts to visit"))
+            elif first < self.now and (r.random() < 0.96 or gave_up < self.now):
+                sd.update(status="engaged", first_contact_at=first)
+                events.append(("first_contact", first, eh, r.choice(
+                    ["Home visit; family engaged and agreed a family plan.",
+                     "Met mother at the centre; agreed to a parenting course.",
+                     "Phone call then home visit; young person willing to work with us."])))
+                review_due = sd["next_review_due_at"]
+                while review_due < self.now:
+                    held = review_due - timedelta(days=r.randint(0, 6))
+                    if held > self.now or (review_due > self.now - timedelta(days=30) and r.random() < 0.08):
+                        break  # a review not held yet: overdue by weeks at most
+                    events.append(("review", held, eh, r.choice(
+                        ["Team around the family meeting: good progress, plan continues.",
+                         "Attendance up to 94%; keep going for another 12 weeks.",
+                         "Some progress; mother wants more help with routines."])))
+                    review_due = cal.due_datetime("early_help_review", held)
+                sd["next_review_due_at"] = review_due
+        if sd["status"] == "engaged" and age > 70 and r.random() < min(0.9, age / 200):
+            closed = min(sd["first_contact_at"] + timedelta(days=r.randint(60, 200)), self.now - timedelta(days=1))
+            reason = _weighted(r, [("outcomes_met", 70), ("family_declined", 18), ("no_further_action", 12)])
+            sd.update(status="closed", closed_at=closed, closure_reason=reason)
+            events = [e for e in events if e[1] < closed]
+            events.append(("closed", closed, eh, reason.replace("_", " ").capitalize()))
+        self._add_step_down(sd, events)
+
+    def _add_step_down(self, sd: dict[str, Any], events: list[tuple[str, datetime, int, str]]) -> None:
         self._add("step_downs", sd)
         for kind, at, by, note in events:
-            self._add("step_down_events", {"step_down_id": sd_id, "at": at, "by_id": by, "kind": kind,
+            self._add("step_down_events", {"step_down_id": sd["id"], "at": at, "by_id": by, "kind": kind,
                                            "note": note, "detail": {}})
 
     def _strategy(self, contact: dict[str, Any], decision: int, convened: datetime, children: list[int]) -> None:

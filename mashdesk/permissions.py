@@ -52,6 +52,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edt.note": MASH | {"edt"},
     "stepdown.read": MASH | {"earlyhelp"},
     "stepdown.manage": frozenset({"manager", "earlyhelp"}),
+    #: Opening a step-down by hand from a contact, and deciding what follows a family's consent refusal.
+    "stepdown.create": frozenset({"manager"}),
+    "stepdown.decide_refusal": frozenset({"manager"}),
+    #: Stepping a family up from Early Help: a new contact in the MASH queue.
+    "stepdown.step_up": frozenset({"manager", "earlyhelp"}),
     "strategy.read": MASH | AGENCY,
     "strategy.manage": MASH,
     "pack.build": MASH | AGENCY,

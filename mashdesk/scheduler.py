@@ -53,6 +53,7 @@ def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
     from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
+    from mashdesk.services.stepdown import step_down_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},
@@ -65,6 +66,8 @@ def desk_jobs() -> list[Job]:
         Job("edt-handover-breaches", "EDT items not dealt with by the handover deadline", "cron",
             {"day_of_week": "mon-fri", "hour": 10, "minute": 0, "second": 1}, handover_breach_job,
             roles=frozenset({"manager"})),
+        Job("stepdown-deadlines", "Early Help first contacts and reviews due soon or overdue", "interval",
+            {"minutes": 15}, step_down_deadline_notices, roles=frozenset({"earlyhelp", "manager"})),
     ]
 
 

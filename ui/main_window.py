@@ -25,12 +25,14 @@ from mashdesk.services.drafts import DraftService
 from mashdesk.services.handover import HandoverService
 from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
+from mashdesk.services.stepdown import StepDownService
 from ui.notices import NoticeCentre
 from ui.views.contact_view import ContactView
 from ui.views.handover_view import HandoverView
 from ui.views.people_view import PeopleView
 from ui.views.planned_view import PlannedView
 from ui.views.queue_view import QueueView
+from ui.views.stepdowns_view import StepDownsView
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
             "queue": self.queue,
             "contact": self.contact,
             "handover": HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx)),
-            "stepdowns": PlannedView("stepdowns"),
+            "stepdowns": StepDownsView(StepDownService(ctx), actor),
             "strategy": PlannedView("strategy"),
             "meeting": PlannedView("meeting"),
             "people": self.people,
