@@ -98,6 +98,16 @@ def available_actions(status: str, role: str) -> tuple[str, ...]:
     )
 
 
+def _consented(sd: StepDown) -> bool:
+    """Whether the family consented to the step-down and to information sharing: only then is it sent."""
+    return sd.consent_step_down == "given" and sd.consent_info_sharing == "given"
+
+
+def _actions(sd: StepDown, role: str) -> tuple[str, ...]:
+    """What the window offers now: the allowed transitions, sending only with consent."""
+    return tuple(a for a in available_actions(sd.status, role) if a != "send" or _consented(sd))
+
+
 def _require_state(sd: StepDown, action: str) -> None:
     starts, _, verb = TRANSITIONS[action]
     if sd.status not in starts:
@@ -529,7 +539,7 @@ class StepDownService(Service):
                     sd.sent_at,
                     now,
                 ),
-                actions=available_actions(sd.status, actor.role),
+                actions=_actions(sd, actor.role),
                 family=family,
                 decisions=_child_decisions(s, contact),
                 checks=checks,
@@ -666,7 +676,7 @@ class StepDownService(Service):
             raise InputError("needs: say what the family needs help with", "needs")
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "send")
-            if sd.consent_step_down != "given" or sd.consent_info_sharing != "given":
+            if not _consented(sd):
                 raise InputError(
                     "consent: a step-down is sent only with the family's consent to the step-down "
                     "and to information sharing; record it first",

@@ -354,3 +354,29 @@ def test_a_bad_configuration_names_the_key(tmp_path: Path, text: str, key: str):
     with pytest.raises(EarlyHelpConfigError) as err:
         load_early_help_config(path)
     assert f"early_help.toml: {key}:" in str(err.value)
+
+
+def test_authorising_an_early_help_decision_opens_the_step_down(ctx, actors, clock):
+    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+
+    triage, contacts = TriageService(ctx), ContactService(ctx)
+    cid = contacts.create_contact(actors["practitioner"], police_notification(clock()))
+    child = triage.child_facts(actors["practitioner"], cid)[0].person_id
+    triage.assess(
+        actors["practitioner"], cid, ThresholdInput(children={child: ("family.financial_hardship",)})
+    )
+    triage.screen(actors["manager"], cid, contacts.get(actors["manager"], cid).version, "green")
+    triage.propose(
+        actors["practitioner"],
+        cid,
+        contacts.get(actors["manager"], cid).version,
+        [ChildDecisionInput(child, 2, "early_help", "N7", rationale="Debt advice and routines.")],
+    )
+    triage.authorise(actors["manager"], cid, contacts.get(actors["manager"], cid).version)
+    service = StepDownService(ctx)
+    [row] = service.page(actors["earlyhelp"], StepDownQuery())
+    d = service.get(actors["earlyhelp"], row.id)
+    assert (d.status, d.contact_id, d.actions) == ("draft", cid, ("record_consent", "close", "step_up"))
+    assert d.decision_summary.startswith("Step-down to Early Help at level 2; primary need N7 (Low income).")
+    assert "Debt advice and routines." in d.decision_summary
+    assert [(c.child, c.level) for c in d.decisions] == [("Ava Testchild", 2)]

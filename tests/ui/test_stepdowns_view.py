@@ -198,3 +198,37 @@ def test_demo_early_help_inbox_in_the_window(qtbot, demo_ctx):
     statuses = _column(view, 2)
     assert statuses == sorted(statuses, key=lambda s: s != "Sent")  # the inbox first
     assert view.current is not None and view.current.family
+
+
+def test_a_manager_records_consent_and_sends_or_decides_after_a_refusal(
+    qtbot, ctx, actors, clock, monkeypatch
+):
+    service = StepDownService(ctx)
+    ids = []
+    for first in ("Ava", "Zed"):
+        cid = ContactService(ctx).create_contact(
+            actors["practitioner"],
+            police_notification(clock(), PersonInput(first, "Family", date(2018, 1, 1))),
+        )
+        ids.append(service.create(actors["manager"], cid))
+    view = _view(qtbot, ctx, actors["manager"])
+    assert view.current is not None and view.current.id == ids[0]
+    assert not view.buttons["send"].isEnabled()  # no consent yet
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Given", True))
+    view.buttons["record_consent"].click()
+    assert view.current.consent_info_sharing == "given" and view.buttons["send"].isEnabled()
+    centre = early_help_config().centre("cotmandene")
+    assert centre is not None
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (centre.name, True))
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Help with routines.", True))
+    view.buttons["send"].click()
+    assert (view.current.status, view.current.centre) == ("sent", centre.name)
+
+    view.show_step_down(ids[1])
+    answers = iter([("Refused", True), ("Given", True)])
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: next(answers))
+    view.buttons["record_consent"].click()
+    assert view.current.status == "consent_refused" and view.buttons["decide_refusal"].isEnabled()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Close: no further action", True))
+    view.buttons["decide_refusal"].click()
+    assert StepDownService(ctx).get(actors["manager"], ids[1]).closure_reason == "no_further_action"
