@@ -142,6 +142,8 @@ class DiscussionRow:
     #: ok / due_soon / breached while it is still to be held; None once held
     due_status: str | None
     next_icpc_due: date | None
+    #: ok / due_soon / breached for the earliest ICPC not yet held; None without one
+    icpc_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,7 +265,11 @@ class StrategyService(Service):
             rows = []
             for d in found:
                 text, state = self._due(d, now)
-                icpcs = [c.icpc_due for c in d.children if c.icpc_due and c.icpc_held_on is None]
+                icpcs = sorted(
+                    (c.icpc_due, c.s47_started_on)
+                    for c in d.children
+                    if c.icpc_due and c.s47_started_on and c.icpc_held_on is None
+                )
                 rows.append(
                     DiscussionRow(
                         id=d.id,
@@ -279,7 +285,10 @@ class StrategyService(Service):
                         mode=d.mode,
                         due_text=text,
                         due_status=state,
-                        next_icpc_due=min(icpcs) if icpcs else None,
+                        next_icpc_due=icpcs[0][0] if icpcs else None,
+                        icpc_status=self.calendar.status(icpcs[0][0], icpcs[0][1], now, "icpc")
+                        if icpcs
+                        else None,
                     )
                 )
             return rows

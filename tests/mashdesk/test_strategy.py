@@ -124,7 +124,10 @@ def test_section_47_sets_the_icpc_deadline_15_working_days_after_the_discussion(
     assert (ava.s47_started_on, ava.icpc_due) == (date(2026, 12, 22), date(2027, 1, 15))  # Friday
     assert ben.icpc_due is None and ben.no_s47_reason == "Harm not indicated for Ben."
     assert detail.group == "held" and detail.mode == "phone" and detail.chair == "Test Manager"
-    assert service.discussions(manager, "held")[0].next_icpc_due == date(2027, 1, 15)
+    (row,) = service.discussions(manager, "held")
+    assert (row.next_icpc_due, row.icpc_status) == (date(2027, 1, 15), "ok")
+    clock.set_local(2027, 1, 18, 9, 0)
+    assert service.discussions(manager, "held")[0].icpc_status == "breached"
 
 
 def test_attendees_information_and_actions_are_recorded(ctx, actors, clock):

@@ -156,6 +156,11 @@ class StrategyView(QWidget):
         self._generation = 0
         self._rendered_for = 0
         self._painted = 0
+        # Owned by the view, so they never fire after it is gone.
+        self._painter = QTimer(self, singleShot=True, interval=0)
+        self._painter.timeout.connect(self._preview_painted)
+        self._fallback = QTimer(self, singleShot=True, interval=1500)
+        self._fallback.timeout.connect(lambda: self._page_rendered(0))
         self._announce = False
         self._pdf_data = QByteArray()
         self._pdf_buffer: QBuffer | None = None
@@ -442,8 +447,9 @@ class StrategyView(QWidget):
             ],
         )
         for r, row in enumerate(self.rows):
-            if row.due_status in ("due_soon", "breached"):
-                self.table.item(r, 2).setForeground(Qt.GlobalColor.darkRed)
+            for column, state in ((2, row.due_status), (3, row.icpc_status)):
+                if state in ("due_soon", "breached"):
+                    self.table.item(r, column).setForeground(Qt.GlobalColor.darkRed)
         self.count.setText(f"{len(self.rows)} discussion{'s' if len(self.rows) != 1 else ''}")
         ids = [r.id for r in self.rows]
         current = (
@@ -714,15 +720,14 @@ class StrategyView(QWidget):
         if self.preview.findChild(QPdfPageRenderer) is None or not self.preview.isVisible():
             self._page_rendered(0)
         else:  # should the view have the page cached already, it renders nothing new: do not wait for it
-            QTimer.singleShot(
-                1500, lambda g=generation: self._page_rendered(0) if g == self._generation else None
-            )
+            self._fallback.start()
 
     def _page_rendered(self, page: int, *_: object) -> None:
         if page != 0 or self.pdf is None:
             return
         # The page is in the view's cache; let the view paint it before saying the preview is ready.
-        QTimer.singleShot(0, self._preview_painted)
+        self._fallback.stop()
+        self._painter.start()
 
     def _preview_painted(self) -> None:
         if self._painted == self._generation:
