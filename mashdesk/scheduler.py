@@ -53,11 +53,14 @@ def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
     from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
+    from mashdesk.services.strategy import strategy_deadline_notices
     from mashdesk.services.stepdown import step_down_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},
             decision_deadline_notices),
+        Job("strategy-deadlines", "Strategy discussions not yet held and ICPCs due soon or overdue", "interval",
+            {"minutes": 5}, strategy_deadline_notices),
         # Cron on weekdays; the jobs themselves skip bank holidays and closures (the calendar decides).
         Job("edt-handover-reminder", "EDT items not yet acknowledged before the handover", "cron",
             {"day_of_week": "mon-fri", "hour": 8, "minute": 45}, handover_reminder_notices,

@@ -26,6 +26,7 @@ from mashdesk.services.handover import HandoverService
 from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
 from mashdesk.services.stepdown import StepDownService
+from mashdesk.services.strategy import StrategyService
 from ui.notices import NoticeCentre
 from ui.views.contact_view import ContactView
 from ui.views.handover_view import HandoverView
@@ -33,6 +34,7 @@ from ui.views.people_view import PeopleView
 from ui.views.planned_view import PlannedView
 from ui.views.queue_view import QueueView
 from ui.views.stepdowns_view import StepDownsView
+from ui.views.strategy_view import StrategyView
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -73,7 +75,7 @@ class MainWindow(QMainWindow):
             "contact": self.contact,
             "handover": HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx)),
             "stepdowns": StepDownsView(StepDownService(ctx), actor),
-            "strategy": PlannedView("strategy"),
+            "strategy": StrategyView(StrategyService(ctx), actor),
             "meeting": PlannedView("meeting"),
             "people": self.people,
         }
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
             opener = getattr(view, "open_contact", None)
             if opener is not None:
                 opener.connect(self.open_contact)
+        self.contact.changed.connect(self.queue.refresh)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -113,6 +116,15 @@ class MainWindow(QMainWindow):
     # -- menus and shortcuts ------------------------------------------------------------------------
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.new_contact_action = QAction("&New contact…", self, shortcut=QKeySequence.StandardKey.New,
+                                          triggered=self.new_contact)
+        self.new_contact_action.setEnabled(self.actor.may("contact.create"))
+        self.take_next_action = QAction("&Take next contact", self, shortcut=QKeySequence("Ctrl+Shift+N"),
+                                        triggered=self.take_next)
+        self.take_next_action.setEnabled(self.actor.may("contact.take_next"))
+        file_menu.addAction(self.new_contact_action)
+        file_menu.addAction(self.take_next_action)
+        file_menu.addSeparator()
         refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.queue.refresh)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(refresh)
@@ -176,6 +188,32 @@ class MainWindow(QMainWindow):
         from mashdesk.scheduler import start_scheduler
 
         self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
+
+    def new_contact(self) -> None:
+        """Record a contact (Ctrl+N); once saved it is in the queue and open."""
+        from mashdesk.services.drafts import DraftService
+        from ui.dialogs.contact_form import ContactForm
+
+        form = ContactForm(ContactService(self.ctx), PeopleService(self.ctx), DraftService(self.ctx), self.actor,
+                           self)
+        if form.exec() and form.created_id is not None:
+            self.queue.refresh()
+            self.open_contact(form.created_id)
+
+    def take_next(self) -> None:
+        """Allocate to me the most urgent screened contact nobody has, and open it."""
+        from mashdesk.services.triage import TriageService
+
+        try:
+            taken = TriageService(self.ctx).take_next(self.actor)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot take a contact", str(exc))
+            return
+        if taken is None:
+            self.statusBar().showMessage("Nothing is waiting: every screened contact has a worker.", 8000)
+            return
+        self.queue.refresh()
+        self.open_contact(taken)
 
     def open_contact(self, contact_id: int) -> None:
         try:

@@ -19,11 +19,12 @@ COMMAND_MODULES = (
     "mashdesk.cli.triage",
     "mashdesk.cli.people",
     "mashdesk.cli.handover",
+    "mashdesk.cli.pack",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
-COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "handover")
+COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover")
 
 
 def build_parser() -> argparse.ArgumentParser:

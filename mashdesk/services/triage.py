@@ -465,7 +465,7 @@ def _follow_up(w: WriteScope, calendar: WorkingCalendar, contact: Contact, lead:
     if lead.outcome == "strategy_discussion":
         from mashdesk.services.strategy import convene_discussion
 
-        return f"strategy discussion {convene_discussion(w, contact, lead).id}"
+        return f"strategy discussion {convene_discussion(w, contact, lead, calendar=calendar).id}"
     if lead.outcome == "assessment":
         due = calendar.due("assessment", w.now.astimezone(LONDON).date())
         return f"referral for a single assessment, due by {due:%d %b %Y}"
