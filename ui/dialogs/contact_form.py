@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -39,6 +39,7 @@ from mashdesk.services.contacts import (
 )
 from mashdesk.services.drafts import DraftService
 from mashdesk.services.people import PeopleService
+from ui.dialogs.keys import ReturnDoesNotSubmit
 from ui.autosave import Autosaver
 from ui.dialogs.person_picker import PersonPickerDialog, PickedPerson
 
@@ -58,7 +59,7 @@ def _combo(name: str, items: dict[str, str], blank: str | None = None) -> QCombo
     return combo
 
 
-class ContactForm(QDialog):
+class ContactForm(ReturnDoesNotSubmit):
     """New contact. ``created_id`` holds the saved contact's id once accepted."""
 
     FORM = "contact"
@@ -148,7 +149,10 @@ class ContactForm(QDialog):
         self.autosave = Autosaver(drafts, actor, self.FORM, self.collect, parent=self)
         self._offer_draft()
         self.autosave.start()
-        self.channel.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.channel.setFocus()  # received defaults to now: the channel is the first thing to say
 
     # -- layout -------------------------------------------------------------------------------------
     def _layout(self) -> None:
@@ -227,6 +231,8 @@ class ContactForm(QDialog):
         dialog = PersonPickerDialog(self._people, self._actor, role, self)
         if dialog.exec() and dialog.picked is not None:
             self._append(dialog.picked)
+            if not self.concern.toPlainText().strip():
+                self.concern.setFocus()  # the usual next thing to say
 
     def _append(self, picked: PickedPerson) -> None:
         self.people.append(picked)

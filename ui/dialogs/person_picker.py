@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from mashdesk.services.base import Actor
 from mashdesk.services.contacts import OTHER_ROLES
 from mashdesk.services.people import PeopleService, PersonInput
+from ui.dialogs.keys import ReturnDoesNotSubmit
 from ui.widgets.person_search import PersonSearchPanel, parse_dob
 
 
@@ -64,7 +67,7 @@ class PickedPerson:
                    parental_responsibility=bool(data.get("parental_responsibility")), note=data.get("note", ""))
 
 
-class PersonPickerDialog(QDialog):
+class PersonPickerDialog(ReturnDoesNotSubmit):
     """Search → choose a known person (Enter), or → "Create new person" with the terms carried over."""
 
     def __init__(self, service: PeopleService, actor: Actor, role: str = "child",
@@ -120,13 +123,26 @@ class PersonPickerDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add new person")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
+        # Esc cancels; Alt+C belongs to "Create new person".
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel (Esc)")
         self.buttons.accepted.connect(self._add_new)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
-        self.search.first.setFocus()
+
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Return searches on the search page; on the new-person page it adds the person."""
+        if self.pages.currentWidget() is self.new_form and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._add_new()
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.search.first.setFocus()  # search first: the role defaults to what was asked for
 
     def _common(self) -> dict[str, Any]:
         return {"role": self.role.currentData(), "relationship": self.relationship.text().strip() or None,

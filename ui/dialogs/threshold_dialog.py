@@ -25,6 +25,7 @@ from mashdesk.errors import InputError
 from mashdesk.services.base import Actor
 from mashdesk.services.triage import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
 from rules import TriageResult
+from ui.dialogs.keys import ReturnDoesNotSubmit
 
 HOUSEHOLD = 0
 RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
@@ -78,7 +79,7 @@ class _ChildDecision:
             override_reason=self.reason.text() if self.reason.isEnabled() else None)
 
 
-class ThresholdDialog(QDialog):
+class ThresholdDialog(ReturnDoesNotSubmit):
     """Apply the Threshold of Need and propose the decision. Emits ``suggested`` after each update."""
 
     suggested = Signal(object)
