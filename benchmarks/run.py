@@ -179,6 +179,10 @@ def main() -> int:
     from triage_bench import triage_children_per_s
 
     results["triage_children_per_s"] = triage_children_per_s()
+    from strategy_bench import bare_platypus_20p_ms, strategy_pack_20p_ms
+
+    results["strategy_pack_20p_ms"] = strategy_pack_20p_ms()
+    results["bare_platypus_20p_ms"] = bare_platypus_20p_ms()
     if not args.skip_matching:
         from match_bench import import_persons_s, match_p95_ms
 

@@ -289,6 +289,13 @@ class DemoBuilder:
                 children.append(self._person(first, child_surname, sex, adult=False, addr=addr))
             if r.random() < 0.03:
                 children.append(self._person("Unborn", mother_surname, "U", adult=False, addr=addr, unborn=True))
+            # Parents are at least 17 years older than their eldest child.
+            births = [self.rows["people"][c - 1]["date_of_birth"] for c in children]
+            eldest = min((b for b in births if b is not None), default=None)
+            for pid, _ in adults:
+                parent = self.rows["people"][pid - 1]
+                if eldest is not None and parent["date_of_birth"] > eldest - timedelta(days=17 * 365):
+                    parent["date_of_birth"] = eldest - timedelta(days=r.randint(17 * 365, 38 * 365))
             for pid, role in adults:
                 self._add("household_members", {"household_id": household, "person_id": pid,
                                                 "role": "parent", "from_date": None, "to_date": None})
