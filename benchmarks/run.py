@@ -162,6 +162,55 @@ def save_contact_p95_ms(db: Path, saves: int = 200) -> float:
     return statistics.quantiles(times, n=20)[-1]
 
 
+def take_next_per_s(contacts: int = 600, pg_admin: str = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres") -> float:
+    """Two workers pressing "take next" together on PostgreSQL: contacts handed out per second."""
+    import threading
+    import uuid
+
+    from sqlalchemy import create_engine, text, update
+
+    from db.models import Contact
+    from mashdesk.app import open_database
+    from mashdesk.demo import build_demo
+    from mashdesk.services.auth import AuthService
+    from mashdesk.services.triage import TriageService
+
+    name = f"mashdesk_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        ctx, _ = open_database(pg_admin.rsplit("/", 1)[0] + f"/{name}")
+        build_demo(ctx, contacts, seed=3)
+        with ctx.session_factory.begin() as s:  # every contact waiting, screened and unallocated
+            s.execute(update(Contact).values(status="screened", rag="amber", rag_rank=1, allocated_to_id=None,
+                                             decision_due_at=Contact.received_at))
+        workers = [AuthService(ctx).actor(u) for u in ("demo.practitioner", "demo.manager")]
+        taken: list[int] = []
+        lock = threading.Lock()
+
+        def work(actor) -> None:  # type: ignore[no-untyped-def]
+            service = TriageService(ctx)
+            while (got := service.take_next(actor)) is not None:
+                with lock:
+                    taken.append(got)
+
+        threads = [threading.Thread(target=work, args=(a,)) for a in workers]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+        assert len(taken) == len(set(taken)) == contacts, "a contact was handed out twice or not at all"
+        ctx.engine.dispose()
+        return len(taken) / elapsed
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=150_000)
@@ -175,6 +224,7 @@ def main() -> int:
     results.update(window_timings(db, args.runs))
     results.update(queue_timings(db))
     results["save_contact_p95_ms"] = save_contact_p95_ms(db)
+    results["take_next_per_s"] = take_next_per_s()
 
     from triage_bench import triage_children_per_s
 
