@@ -41,6 +41,7 @@ class QueueModel(QAbstractTableModel):
         self._query = QueueQuery()
         self._rows: list[QueueRow] = []
         self._exhausted = False
+        self._loaded = False
         self.total = 0
 
     # -- loading -----------------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class QueueModel(QAbstractTableModel):
 
     def set_query(self, query: QueueQuery) -> None:
         self.beginResetModel()
+        self._loaded = True
         self._query = query
         self._rows = self._service.page(self._actor, query, 0, self.PAGE)
         self._exhausted = len(self._rows) < self.PAGE
@@ -135,4 +137,7 @@ class QueueModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
         descending = order == Qt.SortOrder.DescendingOrder
+        if not self._loaded:  # the view is being set up: remember the order, load once it starts
+            self._query = replace(self._query, sort=key, descending=descending)
+            return
         self.set_query(replace(self._query, sort=key, descending=descending))
