@@ -638,6 +638,12 @@ class DemoJourneys(DemoBuilder):
             self._checks(contact, rag, answered=checks_answered)
         if status in ("awaiting_authorisation", "returned", "closed"):
             self._decide(contact, triage, children, status)
+        elif status != "new" or r.random() < 0.5:
+            # The practitioner applies the threshold while working the contact (often during the call).
+            at = min(contact["screened_at"] or received, self.now)
+            by = contact["allocated_to_id"] or self.user_ids["demo.practitioner"]
+            for pid, result in zip(children, triage.children, strict=True):
+                self._assessment(contact_id, pid, result, triage, at, by)
         for pid in children:
             c, ref = family["history"].get(pid, (0, 0))
             family["history"][pid] = (c + 1, ref + (contact["outcome"] in REFERRAL_OUTCOMES))
@@ -698,6 +704,15 @@ class DemoJourneys(DemoBuilder):
                 "responder_id": self.user_ids.get(responders.get(code, "")) if done else None,
                 "restricted": restricted and done, **self.stamp})
 
+    def _assessment(self, contact_id: int, person_id: int, result: Any, triage: Any, at: datetime,
+                    by: int) -> int:
+        return self._add("threshold_assessments", {
+            "contact_id": contact_id, "person_id": person_id, "indicators": list(result.indicators),
+            "household_indicators": [], "suggested_level": result.level, "suggested_outcome": result.outcome,
+            "suggested_rag": result.rag, "flags": list(result.flags), "rules_fired": list(result.rules),
+            "reasons": list(result.reasons), "ruleset_id": triage.ruleset_id,
+            "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by})
+
     def _decide(self, contact: dict[str, Any], triage: Any, children: list[int], status: str) -> None:
         r = self.rng
         decided_by = contact["allocated_to_id"] or self.user_ids["demo.practitioner"]
@@ -718,12 +733,7 @@ class DemoJourneys(DemoBuilder):
                 reason = "Protective factors: parents engaging and the child is safe with family support."
             elif level == 3 and r.random() < 0.03:
                 outcome = "pass_to_allocated_worker"
-            assessment = self._add("threshold_assessments", {
-                "contact_id": contact["id"], "person_id": pid, "indicators": list(result.indicators),
-                "household_indicators": [], "suggested_level": result.level, "suggested_outcome": result.outcome,
-                "suggested_rag": result.rag, "flags": list(result.flags), "rules_fired": list(result.rules),
-                "reasons": list(result.reasons), "ruleset_id": triage.ruleset_id,
-                "ruleset_version": triage.ruleset_version, "assessed_at": decided_at, "assessed_by_id": decided_by})
+            assessment = self._assessment(contact["id"], pid, result, triage, decided_at, decided_by)
             decision = {
                 "contact_id": contact["id"], "person_id": pid, "assessment_id": assessment, "level": level,
                 "outcome": outcome, "primary_need": r.choice(NEED_BY_LEVEL[level]), "override_reason": reason,
@@ -857,9 +867,13 @@ class DemoJourneys(DemoBuilder):
     def _strategy(self, contact: dict[str, Any], decision: int, convened: datetime, children: list[int]) -> None:
         r = self.rng
         if "strategy_discussions" not in self.rows:
-            # Discussion 1 always has police intelligence restricted to the police (packs redact it).
-            self._checks(contact, contact["rag"] or "red", answered=True, force_restricted=True,
-                         agencies=["police"])
+            # Discussion 1 always has police intelligence restricted to the police (packs redact it):
+            # exactly one restricted answer (a contact's checks ask each agency at most once).
+            police = self.agency_ids["police"]
+            if not any(c["contact_id"] == contact["id"] and c["agency_id"] == police and c["restricted"]
+                       for c in self.rows.get("agency_checks", [])):
+                self._checks(contact, contact["rag"] or "red", answered=True, force_restricted=True,
+                             agencies=["police"])
         due = self.cal.due_datetime("strategy_discussion", convened)
         held = convened + timedelta(hours=r.randint(2, 20))
         # Discussions convened since the last working day are still to hold: about half booked, half not yet.
