@@ -64,6 +64,12 @@ CONTACT_STATUSES: dict[str, str] = {
     "closed": "Closed",
 }
 
+#: Statuses of a contact still being worked (everything but closed).
+OPEN_STATUSES = ("new", "screened", "in_progress", "awaiting_authorisation", "returned")
+
+#: The agency a channel's referrers usually come from (the contact form's default; editable).
+CHANNEL_AGENCY = {"police_notification": "police", "other_la": "other_la", "edt": "edt"}
+
 OUTCOMES: dict[str, str] = {
     "nfa_advice": "No further action / advice",
     "early_help": "Step-down to Early Help",

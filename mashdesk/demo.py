@@ -31,7 +31,8 @@ from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.services.base import AppContext
 from mashdesk.services.contacts import REFERRAL_OUTCOMES, children_display
-from rules import ChildInput, RuleInputError, ThresholdEngine, load_ruleset
+from mashdesk.validators import nhs_check_digit
+from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -345,13 +346,10 @@ class DemoBuilder:
 def _nhs_number(r: random.Random) -> str:
     """A random NHS number with a valid check digit (modulus 11)."""
     while True:
-        digits = [r.randint(0, 9) for _ in range(9)]
-        total = sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True))
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        first_nine = "".join(str(r.randint(0, 9)) for _ in range(9))
+        check = nhs_check_digit(first_nine)
+        if check is not None:
+            return first_nine + str(check)
 
 
 def _upn(r: random.Random) -> str:
@@ -569,7 +567,7 @@ class DemoJourneys(DemoBuilder):
             dob, edob = p["date_of_birth"], p["expected_date_of_birth"]
             if dob is not None and dob > received_on:  # not yet born when the contact came in
                 dob, edob = None, dob
-            age = None if dob is None else _age(dob, received_on)
+            age = None if dob is None else age_on(dob, received_on)
             child_inputs.append(ChildInput(
                 ref=str(pid), date_of_birth=dob, expected_date_of_birth=edob,
                 disabled=p["disabled"], previous_cp_plan=p["cp_plan_previous"],
@@ -934,9 +932,6 @@ class DemoJourneys(DemoBuilder):
                     self.s.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                         f"(SELECT MAX(id) FROM {name}))"))
 
-
-def _age(dob: date, day: date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 def build_demo(ctx: AppContext, contacts: int, seed: int = 1,

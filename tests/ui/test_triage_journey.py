@@ -180,3 +180,29 @@ def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx
         qtbot.keyClick(window.contact, Qt.Key.Key_A, CTRL | SHIFT)
     assert window.contact.detail.status == "closed" and window.contact.detail.outcome == "nfa_advice"
     assert not window.contact.actions["authorise"].isVisible()
+
+
+def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from mashdesk.services.contacts import ContactService
+    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+    from tests.helpers import police_notification
+
+    contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))
+    triage = TriageService(ctx)
+    child = triage.child_facts(actors["manager"], contact_id)[0].person_id
+    triage.assess(actors["practitioner"], contact_id, ThresholdInput())
+    with ctx.session_factory() as s:
+        version = s.get(Contact, contact_id).version
+    version = triage.screen(actors["manager"], contact_id, version, "green")
+    version = triage.propose(actors["practitioner"], contact_id, version,
+                             [ChildDecisionInput(child, 1, "nfa_advice", "N9")])
+    triage.authorise(actors["manager"], contact_id, version)
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
+        window.open_contact(contact_id)
+    target = tmp_path / "letter.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    with qtbot.waitSignal(window.contact.loaded, timeout=10_000):
+        qtbot.keyClick(window.contact, Qt.Key.Key_P, CTRL)
+    assert target.read_bytes().startswith(b"%PDF") and window.warnings == []

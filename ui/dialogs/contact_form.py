@@ -44,8 +44,6 @@ from ui.autosave import Autosaver
 from ui.dialogs.person_picker import PersonPickerDialog, PickedPerson
 
 LONDON = QTimeZone(b"Europe/London")
-#: Channel → the agency its referrers usually come from.
-CHANNEL_AGENCY = {"police_notification": "police", "other_la": "other_la", "edt": "edt"}
 NO_AGENCY = "(none — a member of the public, family or anonymous)"
 
 
@@ -211,7 +209,7 @@ class ContactForm(ReturnDoesNotSubmit):
 
     # -- behaviour ---------------------------------------------------------------------------------
     def _channel_changed(self) -> None:
-        agency = CHANNEL_AGENCY.get(self.channel.currentData())
+        agency = codes.CHANNEL_AGENCY.get(self.channel.currentData())
         if agency:
             self.agency.setCurrentIndex(self.agency.findData(agency))
 

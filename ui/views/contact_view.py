@@ -29,6 +29,7 @@ from mashdesk.services.triage import TriageService
 from ui.dialogs.threshold_dialog import ThresholdDialog
 from ui.dialogs.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
+from ui.progress import run_with_progress
 
 RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
 
@@ -282,8 +283,9 @@ class ContactView(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Save the feedback letter", f"feedback-{d.reference}.pdf",
                                               "PDF (*.pdf)")
         if path:
-            self._run("Cannot make the letter", lambda: Path(path).write_bytes(
-                self._triage.feedback_letter(self._actor, d.id)))
+            # The PDF is laid out on a worker thread; the window stays responsive meanwhile.
+            self._run("Cannot make the letter", lambda: Path(path).write_bytes(run_with_progress(
+                "Making the feedback letter…", lambda _progress: self._triage.feedback_letter(self._actor, d.id))))
 
     def feedback_sent(self) -> None:
         assert self.detail is not None

@@ -19,19 +19,18 @@ from PySide6.QtWidgets import (
 
 from typing import Any
 
-from mashdesk.codes import CONTACT_STATUSES
+from mashdesk.codes import CONTACT_STATUSES, OPEN_STATUSES
 from mashdesk.services.base import Actor
 from mashdesk.services.queue import QueueQuery, QueueService
 from ui.queue_model import COLUMNS, QueueModel
 
-OPEN = ("new", "screened", "in_progress", "awaiting_authorisation", "returned")
 #: What the queue shows: label → query settings.
 STATUS_FILTERS: list[tuple[str, dict[str, Any]]] = [
-    ("Team queue (open)", {"statuses": OPEN}),
-    ("My work", {"statuses": OPEN, "allocated_to_me": True}),
-    ("Awaiting agency checks", {"statuses": OPEN, "awaiting_checks": True}),
+    ("Team queue (open)", {"statuses": OPEN_STATUSES}),
+    ("My work", {"statuses": OPEN_STATUSES, "allocated_to_me": True}),
+    ("Awaiting agency checks", {"statuses": OPEN_STATUSES, "awaiting_checks": True}),
     ("Awaiting authorisation", {"statuses": ("awaiting_authorisation",)}),
-    ("Due soon / breached", {"statuses": OPEN, "clock_alert": True}),
+    ("Due soon / breached", {"statuses": OPEN_STATUSES, "clock_alert": True}),
     ("All statuses", {}),
 ] + [(label, {"statuses": (code,)}) for code, label in CONTACT_STATUSES.items()]
 RAG_FILTERS: list[tuple[str, tuple[str, ...]]] = [
