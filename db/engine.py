@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.direct import apply_sqlite_settings
+
 
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for a plain ``postgresql://`` URL."""
@@ -20,14 +22,7 @@ def normalise_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA journal_mode=WAL")
-    finally:
-        cursor.close()
+    apply_sqlite_settings(dbapi_connection)
 
 
 #: Execution option a unit of work sets to begin an SQLite transaction as IMMEDIATE.

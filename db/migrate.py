@@ -10,10 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
-
 if TYPE_CHECKING:  # Alembic is imported only when there is migrating to do (it is slow to import)
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -68,6 +67,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect, text
+
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None

@@ -10,40 +10,42 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from db.direct import Direct
 
-from db.models import AuditEvent
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from db.models import AuditEvent
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 0x4D415348  # "MASH"
+_FIELDS = ("at", "user_id", "username", "action", "entity", "entity_id", "summary", "detail")
 
 
-def _canonical(event: AuditEvent) -> str:
-    body = {
-        "at": event.at.isoformat(),
-        "user_id": event.user_id,
-        "username": event.username,
-        "action": event.action,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "summary": event.summary,
-        "detail": event.detail,
-    }
+def _canonical(entry: Mapping[str, Any]) -> str:
+    body = {name: entry[name] for name in _FIELDS}
+    body["at"] = entry["at"].isoformat()
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def _digest(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + _canonical(event)).encode("utf-8")).hexdigest()
+def _digest(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + _canonical(entry)).encode("utf-8")).hexdigest()
+
+
+def _connection(target: Session | Direct) -> Direct:
+    if isinstance(target, Direct):
+        return target
+    connection = target.connection()  # the session's transaction, on its own DB-API connection
+    return Direct(connection.connection, connection.dialect.name, close=lambda: None)
 
 
 def write(
-    session: Session,
+    target: Session | Direct,
     *,
     at: datetime,
     user_id: int | None,
@@ -53,26 +55,28 @@ def write(
     entity_id: int | None,
     summary: str = "",
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to the trail inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)) or GENESIS
-    event = AuditEvent(
-        at=at,
-        user_id=user_id,
-        username=username,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        summary=summary,
-        detail=json.loads(json.dumps(detail or {}, default=str)),
-        prev_hash=prev,
-    )
-    event.hash = _digest(prev, event)
-    session.add(event)
-    session.flush()
-    return event
+) -> str:
+    """Append one event to the trail inside the caller's transaction; returns the event's hash.
+
+    ``target`` is an ORM session or a plain connection already in a write transaction:
+    the entry, its link and its hash are made here and nowhere else either way.
+    """
+    conn = _connection(target)
+    if conn.dialect == "postgresql":
+        conn.scalar("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_LOCK_KEY})
+    prev = conn.scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1") or GENESIS
+    entry: dict[str, Any] = {
+        "at": at.astimezone(UTC), "user_id": user_id, "username": username, "action": action, "entity": entity,
+        "entity_id": entity_id, "summary": summary, "detail": json.loads(json.dumps(detail or {}, default=str)),
+    }
+    digest = _digest(prev, entry)
+    conn.execute(
+        "INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, summary, detail, prev_hash, hash)"
+        " VALUES (:at, :user_id, :username, :action, :entity, :entity_id, :summary, :detail, :prev_hash, :hash)",
+        {**entry, "at": conn.timestamp(entry["at"]), "detail": conn.json(entry["detail"]), "prev_hash": prev,
+         "hash": digest},
+    ).close()
+    return digest
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,10 @@ class VerifyResult:
 
 
 def _iter_events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+    from sqlalchemy import select
+
+    from db.models import AuditEvent
+
     last_id = 0
     while True:
         rows = session.scalars(
@@ -109,7 +117,7 @@ def verify(session: Session) -> VerifyResult:
         if event.prev_hash != prev:
             return VerifyResult(False, count, event.id, "it does not follow the entry before it "
                                 "(an entry was removed or re-ordered)")
-        if _digest(prev, event) != event.hash:
+        if _digest(prev, {name: getattr(event, name) for name in _FIELDS}) != event.hash:
             return VerifyResult(False, count, event.id, "its content does not match its hash (it was altered)")
         prev = event.hash
         count += 1

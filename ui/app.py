@@ -7,8 +7,13 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from mashdesk.errors import MashDeskError
 from mashdesk.paths import data_dir, default_db_url, demo_db_url
+
+if TYPE_CHECKING:
+    from mashdesk.services.base import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people")
 DEMO_CONTACTS = 6000
@@ -48,45 +53,64 @@ def run(argv: Sequence[str] | None = None) -> int:
                   f"  sudo apt-get install -y {' '.join(missing)}", file=sys.stderr)
             return 1
 
+    url = demo_db_url() if args.demo else (args.db or default_db_url())
+    password = None
+    if args.as_user and not args.demo:
+        from mashdesk.cli.common import password_from_env_or_prompt
+
+        try:
+            password = password_from_env_or_prompt(f"Password for {args.as_user}: ")
+        except MashDeskError as exc:
+            print(f"mashdesk: {exc}", file=sys.stderr)
+            return 1
+    elif args.screenshot and not args.demo:
+        print("mashdesk: --as USERNAME is needed for a screenshot of a real database", file=sys.stderr)
+        return 2
+
+    # A database already at this version's schema is opened without SQLAlchemy, and the
+    # password is checked on a worker thread (argon2 releases the GIL) while Qt loads.
+    from mashdesk.app import open_at_head
+    from mashdesk.services.auth import AuthService
+
+    ctx = open_at_head(url)
+    pending = None
+    if ctx is not None and args.as_user and password is not None:
+        try:
+            pending = AuthService(ctx).begin_sign_in(args.as_user, password)
+        except Exception:  # noqa: BLE001 - the full path below opens the database and says what is wrong
+            ctx = None
+
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from db.migrate import DatabaseTooNew
-    from mashdesk.app import open_database
-    from mashdesk.errors import MashDeskError
-    from mashdesk.services.auth import AuthService
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("MASH Desk")
     app.setOrganizationName("MASH Desk")
-    url = demo_db_url() if args.demo else (args.db or default_db_url())
-    try:
-        ctx, _ = open_database(url)
-    except (DatabaseTooNew, MashDeskError) as exc:
-        if args.screenshot:
-            print(f"mashdesk: {exc}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "MASH Desk cannot open the database", str(exc))
-        return 1
+    if ctx is None:  # new, to migrate, too new, or unreachable: the full path migrates or explains
+        try:
+            ctx = _open_fully(url)
+        except MashDeskError as exc:
+            if args.screenshot:
+                print(f"mashdesk: {exc}", file=sys.stderr)
+            else:
+                QMessageBox.critical(None, "MASH Desk cannot open the database", str(exc))
+            return 1
     if args.demo:
         _ensure_fresh_demo(ctx)
 
-    auth = AuthService(ctx)
     try:
-        if args.demo:
-            actor = auth.sign_in(args.as_user or "demo.manager", "demo")
-        elif args.as_user:
-            from mashdesk.cli.common import password_from_env_or_prompt
-
-            actor = auth.sign_in(args.as_user, password_from_env_or_prompt(f"Password for {args.as_user}: "))
-        elif args.screenshot:
-            print("mashdesk: --as USERNAME is needed for a screenshot of a real database", file=sys.stderr)
-            return 2
+        if pending is not None:
+            actor = pending.result()
+        elif args.demo:
+            actor = AuthService(ctx).sign_in(args.as_user or "demo.manager", "demo")
+        elif args.as_user and password is not None:
+            actor = AuthService(ctx).sign_in(args.as_user, password)
         else:
             from ui.dialogs.sign_in import SignInDialog
 
-            dialog = SignInDialog(auth, _label(url))
+            dialog = SignInDialog(AuthService(ctx), _label(url))
             if not dialog.exec() or dialog.actor is None:
                 return 0
             actor = dialog.actor
@@ -102,19 +126,35 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         return _screenshot(app, window, args.view, args.screenshot)
     window.start()
-    window.start_scheduler()
+    window.load_rest(then=window.start_scheduler)
     if args.view != "queue":
         _open_view(window, args.view)
     return app.exec()
 
 
-def _label(url: str) -> str:
-    from sqlalchemy.engine import make_url
+def _open_fully(url: str) -> AppContext:
+    """Open with SQLAlchemy, migrating first if need be; any failure becomes a plain message."""
+    from db.migrate import DatabaseTooNew
+    from mashdesk.app import open_database
 
-    parsed = make_url(url)
-    if parsed.drivername.startswith("sqlite"):
-        return f"embedded ({os.path.basename(parsed.database or 'memory')})"
-    return f"{parsed.host}/{parsed.database}"
+    try:
+        ctx, _ = open_database(url)
+    except (DatabaseTooNew, MashDeskError) as exc:
+        raise MashDeskError(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - an unreachable server, a file that is not a database
+        raise MashDeskError(f"{type(exc).__name__}: {exc}") from exc
+    return ctx
+
+
+def _label(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    from db.direct import dialect_of, sqlite_file
+
+    if dialect_of(url) == "sqlite":
+        return f"embedded ({os.path.basename(sqlite_file(url) or 'memory')})"
+    parts = urlsplit(url)
+    return f"{parts.hostname}/{parts.path.lstrip('/')}"
 
 
 def _open_view(window, view: str) -> None:  # type: ignore[no-untyped-def]
@@ -140,9 +180,10 @@ def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-un
         window.view_loaded.disconnect(save)
 
         def grab() -> None:
-            ok = window.grab().save(path)
-            if os.environ.get("MASHDESK_TIMING"):
+            picture = window.grab()
+            if os.environ.get("MASHDESK_TIMING"):  # painted: saving the PNG is the screenshot's own work
                 _print_timing()
+            ok = picture.save(path)
             result["code"] = 0 if ok else 1
             app.quit()
 
@@ -166,7 +207,9 @@ def _print_timing() -> None:
             if line.startswith("VmRSS:"):
                 rss_kb = int(line.split()[1])
     print(json.dumps({"painted_ms": round((time.perf_counter() - STARTED) * 1000, 1),
-                      "rss_mb": round(rss_kb / 1024, 1)}), file=sys.stderr)
+                      "rss_mb": round(rss_kb / 1024, 1),
+                      # The queue is meant to paint before SQLAlchemy is imported at all.
+                      "sqlalchemy_loaded": "sqlalchemy" in sys.modules}), file=sys.stderr)
 
 
 def _ensure_fresh_demo(ctx) -> None:  # type: ignore[no-untyped-def]

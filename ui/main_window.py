@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -20,21 +22,9 @@ from PySide6.QtWidgets import (
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.services.base import Actor, AppContext
-from mashdesk.services.contacts import ContactService
-from mashdesk.services.drafts import DraftService
-from mashdesk.services.handover import HandoverService
-from mashdesk.services.people import PeopleService
 from mashdesk.services.queue import QueueService
-from mashdesk.services.stepdown import StepDownService
-from mashdesk.services.strategy import StrategyService
 from ui.notices import NoticeCentre
-from ui.views.contact_view import ContactView
-from ui.views.handover_view import HandoverView
-from ui.views.people_view import PeopleView
-from ui.views.planned_view import PlannedView
 from ui.views.queue_view import QueueView
-from ui.views.stepdowns_view import StepDownsView
-from ui.views.strategy_view import StrategyView
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -50,10 +40,92 @@ VIEWS: list[tuple[str, str, str]] = [
 ]
 
 
+def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.services.contacts import ContactService
+    from ui.views.contact_view import ContactView
+
+    return ContactView(ContactService(ctx), actor)
+
+
+def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.services.drafts import DraftService
+    from mashdesk.services.handover import HandoverService
+    from mashdesk.services.people import PeopleService
+    from ui.views.handover_view import HandoverView
+
+    return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
+
+
+def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.services.stepdown import StepDownService
+    from ui.views.stepdowns_view import StepDownsView
+
+    return StepDownsView(StepDownService(ctx), actor)
+
+
+def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.services.strategy import StrategyService
+    from ui.views.strategy_view import StrategyView
+
+    return StrategyView(StrategyService(ctx), actor)
+
+
+def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.views.planned_view import PlannedView
+
+    return PlannedView("meeting")
+
+
+def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.services.people import PeopleService
+    from ui.views.people_view import PeopleView
+
+    return PeopleView(PeopleService(ctx), actor)
+
+
+#: How each main view but the queue is built, on first show. One line per view. A view with a
+#: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
+#: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
+VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
+    "contact": _contact_view,
+    "handover": _handover_view,
+    "stepdowns": _stepdowns_view,
+    "strategy": _strategy_view,
+    "meeting": _meeting_view,
+    "people": _people_view,
+}
+#: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
+REST_MODULES = (
+    "mashdesk.services.contacts", "mashdesk.services.drafts", "mashdesk.services.handover",
+    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
+    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
+    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
+    "ui.dialogs.contact_form",
+)
+
+
+class _Views(Mapping[str, QWidget]):
+    """The main views by key; a view is built the first time it is asked for."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, key: str) -> QWidget:
+        return self._window.view(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(key for key, _, _ in VIEWS)
+
+    def __len__(self) -> int:
+        return len(VIEWS)
+
+
 class MainWindow(QMainWindow):
     """Emits ``view_loaded(key)`` once a view has put its data on screen."""
 
     view_loaded = Signal(str)
+    _rest_loaded = Signal()
+    _rest_failed = Signal(str)
 
     def __init__(self, ctx: AppContext, actor: Actor, database_label: str, settings: QSettings,
                  parent: QWidget | None = None) -> None:
@@ -65,28 +137,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
 
         self.queue = QueueView(QueueService(ctx), actor)
-        self.contact = ContactView(ContactService(ctx), actor)
-        self.people = PeopleView(PeopleService(ctx), actor)
-        # One line per main view. A view with a ``loaded`` signal reports when its data is on screen;
-        # one with a ``refresh()`` method is refreshed each time it is shown; one with an
-        # ``open_contact(id)`` signal opens that contact in the contact view.
-        self.views: dict[str, QWidget] = {
-            "queue": self.queue,
-            "contact": self.contact,
-            "handover": HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx)),
-            "stepdowns": StepDownsView(StepDownService(ctx), actor),
-            "strategy": StrategyView(StrategyService(ctx), actor),
-            "meeting": PlannedView("meeting"),
-            "people": self.people,
-        }
-        for key, view in self.views.items():
-            loaded = getattr(view, "loaded", None)
-            if loaded is not None:
-                loaded.connect(lambda k=key: self.view_loaded.emit(k))
-            opener = getattr(view, "open_contact", None)
-            if opener is not None:
-                opener.connect(self.open_contact)
-        self.contact.changed.connect(self.queue.refresh)
+        self._built: dict[str, QWidget] = {"queue": self.queue}
+        self.views = _Views(self)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -98,8 +150,10 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title} ({shortcut})")
             self.nav.addItem(item)
-            self.stack.addWidget(self.views[key])
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            # Until a view is first shown its page is empty; the queue is there from the start.
+            self.stack.addWidget(self.queue if key == "queue" else QWidget())
+        self._wire("queue", self.queue)
+        self.nav.currentRowChanged.connect(self._switch)
         splitter = QSplitter()
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.nav)
@@ -112,6 +166,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self._status_bar(database_label)
         self._restore()
+        self._rest_failed.connect(self._show_load_failure)
 
     # -- menus and shortcuts ------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -166,6 +221,44 @@ class MainWindow(QMainWindow):
         self.clock_label.setText(now.strftime("%a %d %b %Y %H:%M"))
 
     # -- views --------------------------------------------------------------------------------------
+    def view(self, key: str) -> QWidget:
+        """The main view ``key``, built (and put in its page of the stack) the first time."""
+        if key not in self._built:
+            widget = VIEW_FACTORIES[key](self.ctx, self.actor)
+            row = [k for k, _, _ in VIEWS].index(key)
+            placeholder = self.stack.widget(row)
+            current = self.stack.currentIndex()
+            self.stack.removeWidget(placeholder)
+            self.stack.insertWidget(row, widget)
+            self.stack.setCurrentIndex(current)
+            placeholder.deleteLater()
+            self._built[key] = widget
+            self._wire(key, widget)
+            if key == "contact":
+                widget.changed.connect(self.queue.refresh)  # type: ignore[attr-defined]
+        return self._built[key]
+
+    def _wire(self, key: str, view: QWidget) -> None:
+        loaded = getattr(view, "loaded", None)
+        if loaded is not None:
+            loaded.connect(lambda k=key: self.view_loaded.emit(k))
+        opener = getattr(view, "open_contact", None)
+        if opener is not None:
+            opener.connect(self.open_contact)
+
+    @property
+    def contact(self) -> QWidget:
+        return self.view("contact")
+
+    @property
+    def people(self) -> QWidget:
+        return self.view("people")
+
+    def _switch(self, row: int) -> None:
+        if row >= 0:
+            self.view(VIEWS[row][0])
+            self.stack.setCurrentIndex(row)
+
     def show_view(self, key: str) -> None:
         """Switch to a main view, refreshing it when it can be refreshed."""
         keys = [k for k, _, _ in VIEWS]
@@ -189,9 +282,40 @@ class MainWindow(QMainWindow):
 
         self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
 
+    def load_rest(self, then: Callable[[], None] | None = None) -> None:
+        """Load the ORM and the other views' code on a worker thread, then call ``then`` here.
+
+        The queue is painted before SQLAlchemy is even imported; this brings in the rest
+        while the desk is already in use (opening another view meanwhile just waits for
+        the module it needs). A failure is shown, not swallowed.
+        """
+        def work() -> None:
+            import importlib
+
+            from mashdesk.app import load_orm
+
+            try:
+                load_orm(self.ctx)
+                for name in REST_MODULES:
+                    importlib.import_module(name)
+            except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+                self._rest_failed.emit(str(exc))
+                return
+            self._rest_loaded.emit()
+
+        if then is not None:
+            self._rest_loaded.connect(then)
+        self._rest_thread = threading.Thread(target=work, name="load-rest", daemon=True)
+        self._rest_thread.start()
+
+    def _show_load_failure(self, message: str) -> None:
+        QMessageBox.critical(self, "MASH Desk could not finish starting", message)
+
     def new_contact(self) -> None:
         """Record a contact (Ctrl+N); once saved it is in the queue and open."""
+        from mashdesk.services.contacts import ContactService
         from mashdesk.services.drafts import DraftService
+        from mashdesk.services.people import PeopleService
         from ui.dialogs.contact_form import ContactForm
 
         form = ContactForm(ContactService(self.ctx), PeopleService(self.ctx), DraftService(self.ctx), self.actor,
@@ -217,7 +341,7 @@ class MainWindow(QMainWindow):
 
     def open_contact(self, contact_id: int) -> None:
         try:
-            self.contact.show_contact(contact_id)
+            self.contact.show_contact(contact_id)  # type: ignore[attr-defined]
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot open contact", str(exc))
             return
@@ -248,4 +372,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("mainWindow/state", self.saveState())
         self.settings.setValue("mainWindow/splitter", self.splitter.saveState())
         self.settings.setValue("queue/header", self.queue.table.horizontalHeader().saveState())
+        for view in self._built.values():  # a view finishes its background work (a pack being built)
+            view.close()
         super().closeEvent(event)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.base import Base, Versioned, utcnow
 from db.models.admin import Agency, User
 from db.models.people import Person
+from db.references import contact_reference
 
 
 class Referrer(Versioned, Base):
@@ -106,11 +107,6 @@ class Contact(Versioned, Base):
 
 
 RAG_RANK = {"red": 0, "amber": 1, "green": 2, None: 3}
-
-
-def contact_reference(contact_id: int) -> str:
-    """The reference people quote for a contact ("C-000123")."""
-    return f"C-{contact_id:06d}"
 
 
 class ContactPerson(Base):
@@ -259,3 +255,4 @@ class MeetingAction(Versioned, Base):
     owner: Mapped[str] = mapped_column(String(120))
     due: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
+

@@ -1,16 +1,25 @@
-"""Users and signing in: argon2 password hashes, roles, the first administrator."""
+"""Users and signing in: argon2 password hashes, roles, the first administrator.
+
+Signing in speaks SQL directly (``db.direct``): it is on the way from starting the desk
+to seeing the queue, which does not wait for the ORM to load.
+"""
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING, Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from db.models import Agency, Role, User
 from mashdesk import audit, codes, permissions
 from mashdesk.errors import AuthenticationError, InputError
 from mashdesk.services.base import Actor, Service
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from db.models import User
 
 _hasher = PasswordHasher()
 
@@ -31,6 +40,10 @@ def actor_for(user: User) -> Actor:
 
 def seed_reference_data(session: Session) -> None:
     """Make sure every role and agency of the desk exists (idempotent)."""
+    from sqlalchemy import select
+
+    from db.models import Agency, Role
+
     have_roles = set(session.scalars(select(Role.code)))
     for code, name in permissions.ROLES.items():
         if code not in have_roles:
@@ -52,27 +65,22 @@ ROLE_AGENCY = {
 class AuthService(Service):
     def sign_in(self, username: str, password: str) -> Actor:
         """Check the password; every attempt, good or bad, is audited."""
-        with self.ctx.session_factory.begin() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            ok = False
-            if user is not None and user.active:
-                try:
-                    ok = _hasher.verify(user.password_hash, password)
-                except (VerificationError, InvalidHashError):
-                    ok = False
-            now = self.ctx.now()
-            audit.write(
-                session, at=now, user_id=user.id if user and ok else None, username=username,
-                action="auth.sign_in" if ok else "auth.sign_in_failed", entity="user",
-                entity_id=user.id if user else None,
-                summary="signed in" if ok else "sign-in refused",
-            )
-            if not ok or user is None:
-                # Commit the audit of the failure, then refuse.
-                session.commit()
-                raise AuthenticationError("Wrong user name or password, or the account is not active.")
-            user.last_sign_in_at = now
-            return actor_for(user)
+        return self.begin_sign_in(username, password).result()
+
+    def begin_sign_in(self, username: str, password: str) -> PendingSignIn:
+        """Read the account and start checking the password on a worker thread.
+
+        argon2 takes about a tenth of a second on purpose and releases the GIL while it
+        works, so the desk loads its window meanwhile. :meth:`PendingSignIn.result`
+        records the outcome and gives the actor (or refuses). Nothing is written here.
+        """
+        with self.ctx.direct() as conn:
+            row = conn.one(
+                "SELECT u.id, u.username, u.display_name, u.role_code, u.active, u.password_hash, a.code"
+                " FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = :username",
+                {"username": username})
+            conn.finish_read()
+        return PendingSignIn(self, username, row, password)
 
     def create_user(
         self,
@@ -92,6 +100,10 @@ class AuthService(Service):
 
     def bootstrap_admin(self, username: str, password: str) -> int | None:
         """Create the first administrator on a database with no users; ``None`` if it has users."""
+        from sqlalchemy import func, select
+
+        from db.models import User
+
         _check_new_user(username, "admin", password)
         with self.ctx.session_factory.begin() as session:
             seed_reference_data(session)
@@ -104,11 +116,59 @@ class AuthService(Service):
             return user_id
 
     def actor(self, username: str) -> Actor:
+        from sqlalchemy import select
+
+        from db.models import User
+
         with self.ctx.session_factory() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise AuthenticationError(f"no active user called {username!r}")
             return actor_for(user)
+
+
+class PendingSignIn:
+    """A sign-in whose password is being checked; :meth:`result` waits for it and records it."""
+
+    def __init__(self, service: AuthService, username: str, row: tuple[Any, ...] | None, password: str) -> None:
+        self._service, self.username, self._row = service, username, row
+        self._ok = False
+        self._checker = threading.Thread(target=self._check, args=(password,), name="sign-in", daemon=True)
+        self._checker.start()
+
+    def _check(self, password: str) -> None:
+        row = self._row
+        if row is None or not row[4]:
+            _hasher_time_equaliser(password)  # an unknown name takes as long as a wrong password
+            return
+        try:
+            self._ok = _hasher.verify(row[5], password)
+        except (VerificationError, InvalidHashError):
+            self._ok = False
+
+    def result(self) -> Actor:
+        """Record the attempt (one audit event, in one transaction) and give the actor, or refuse."""
+        self._checker.join()
+        row, ok = self._row, self._ok
+        ctx = self._service.ctx
+        with ctx.direct() as conn, conn.writing():
+            now = ctx.now()
+            audit.write(
+                conn, at=now, user_id=row[0] if row and ok else None, username=self.username,
+                action="auth.sign_in" if ok else "auth.sign_in_failed", entity="user",
+                entity_id=row[0] if row else None,
+                summary="signed in" if ok else "sign-in refused",
+            )
+            if ok and row is not None:
+                conn.execute("UPDATE users SET last_sign_in_at = :now WHERE id = :id",
+                             {"now": conn.timestamp(now), "id": row[0]}).close()
+        if not ok or row is None:
+            raise AuthenticationError("Wrong user name or password, or the account is not active.")
+        return Actor(user_id=row[0], username=row[1], display_name=row[2], role=row[3], agency_code=row[6])
+
+
+def _hasher_time_equaliser(password: str) -> None:
+    _hasher.hash(password)
 
 
 def _check_new_user(username: str, role: str, password: str) -> None:
@@ -122,6 +182,10 @@ def _check_new_user(username: str, role: str, password: str) -> None:
 
 def _add_user(session: Session, username: str, display_name: str, role: str, password: str,
               team: str | None, is_demo: bool = False) -> int:
+    from sqlalchemy import select
+
+    from db.models import Agency, User
+
     if session.scalar(select(User.id).where(User.username == username)):
         raise InputError(f"username: {username!r} is already taken", "username")
     agency_code = ROLE_AGENCY.get(role)

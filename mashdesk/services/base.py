@@ -1,25 +1,30 @@
-"""The unit of work every service action runs in: permission, transaction, audit, stale check."""
+"""The unit of work every service action runs in: permission, transaction, audit, stale check.
+
+Nothing here imports SQLAlchemy at module level: the desk signs in and paints its queue
+over plain DB-API connections (:meth:`AppContext.direct`) while the ORM loads behind it.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
-
-from db.base import Base, Versioned
-from db.engine import SQLITE_WRITE
-from db.models import User
+from db.direct import Direct, dialect_of
 from mashdesk import audit, permissions
-from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
 
-T = TypeVar("T", bound=Base)
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from db.base import Base, Versioned
+    from mashdesk.calendar import WorkingCalendar
+
+T = TypeVar("T", bound="Base")
 Clock = Callable[[], datetime]
 
 
@@ -45,17 +50,78 @@ class Actor:
         return permissions.allowed(self.role, action)
 
 
-@dataclass
 class AppContext:
-    """What every service needs: the database, the clock and the working calendar."""
+    """What every service needs: the database, the clock and the working calendar.
 
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    clock: Clock = field(default=system_clock)
-    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    Given a URL instead of an engine, the SQLAlchemy engine and session factory are made
+    the first time something asks for them (from any thread), so the paths that speak SQL
+    directly can run before SQLAlchemy has even been imported.
+    """
+
+    def __init__(self, engine: Engine | None = None, session_factory: sessionmaker[Session] | None = None,
+                 clock: Clock = system_clock, calendar: WorkingCalendar | None = None, *,
+                 url: str | None = None) -> None:
+        if engine is None and url is None:
+            raise TypeError("AppContext needs an engine or a database URL")
+        self._engine = engine
+        self._session_factory = session_factory
+        self.url = url if url is not None else engine.url.render_as_string(hide_password=False)  # type: ignore[union-attr]
+        self.dialect = dialect_of(self.url)
+        self.clock = clock
+        self._calendar = calendar
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from db.engine import make_engine
+
+                    self._engine = make_engine(self.url)
+        return self._engine
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        if self._session_factory is None:
+            engine = self.engine
+            with self._lock:
+                if self._session_factory is None:
+                    from db.engine import make_session_factory
+
+                    self._session_factory = make_session_factory(engine)
+        return self._session_factory
+
+    @property
+    def orm_ready(self) -> bool:
+        """Whether the engine and session factory exist (SQLAlchemy is loaded)."""
+        return self._session_factory is not None
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            from mashdesk.calendar import WorkingCalendar
+
+            self._calendar = WorkingCalendar()
+        return self._calendar
 
     def now(self) -> datetime:
         return self.clock()
+
+    @contextmanager
+    def direct(self) -> Iterator[Direct]:
+        """A DB-API connection: from the engine's pool once there is one, else a new one."""
+        if self._engine is not None:
+            pooled = self._engine.raw_connection()
+            conn = Direct(pooled, self.dialect, close=pooled.close)
+        else:
+            from db.direct import connect
+
+            conn = connect(self.url)
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 class AuditMissing(MashDeskError):
@@ -96,6 +162,8 @@ class WriteScope:
 
     def get_for_edit(self, model: type[T], ident: int, expected_version: int, what: str) -> T:
         """Load a record to change, refusing it if someone changed it since ``expected_version``."""
+        from db.base import Versioned
+
         obj = self.get(model, ident, what)
         assert isinstance(obj, Versioned)
         if obj.version != expected_version:
@@ -106,6 +174,10 @@ class WriteScope:
 
 
 def _stale(session: Session, obj: Versioned, what: str) -> StaleEditError:
+    from sqlalchemy import select
+
+    from db.models import User
+
     who = None
     if obj.updated_by_id is not None:
         who = session.scalar(select(User.display_name).where(User.id == obj.updated_by_id))
@@ -125,12 +197,26 @@ class Service:
             yield session
 
     @contextmanager
+    def read_direct(self, actor: Actor, action: str) -> Iterator[Direct]:
+        """A read over a plain DB-API connection, for the paths that must not wait for the ORM."""
+        permissions.require(actor.role, action, actor.username)
+        with self.ctx.direct() as conn:
+            try:
+                yield conn
+            finally:
+                conn.finish_read()
+
+    @contextmanager
     def write(self, actor: Actor, action: str, what: str = "record") -> Iterator[WriteScope]:
         """Check the permission, open one transaction, and insist on its audit event.
 
         A ``StaleDataError`` from the flush (someone committed between our read and
         our write) becomes a :class:`StaleEditError` naming who changed the record.
         """
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from db.engine import SQLITE_WRITE
+
         permissions.require(actor.role, action, actor.username)
         session = self.ctx.session_factory()
         scope = WriteScope(session, actor, action, self.ctx.now())
@@ -150,6 +236,8 @@ class Service:
 def _stale_after_conflict(
     ctx: AppContext, editing: list[tuple[type[Base], int]], what: str
 ) -> StaleEditError:
+    from db.base import Versioned
+
     with ctx.session_factory() as fresh:
         for model, ident in editing:
             current = fresh.get(model, ident)

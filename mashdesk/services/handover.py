@@ -29,7 +29,7 @@ from db.models import (
     Person,
     User,
 )
-from db.models.contacts import contact_reference
+from db.references import contact_reference
 from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import InputError, MashDeskError

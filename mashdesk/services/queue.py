@@ -1,4 +1,9 @@
-"""The contact queue: filtered, sorted and paged in SQL so 150,000 contacts stay instant."""
+"""The contact queue: filtered, sorted and paged in SQL so 150,000 contacts stay instant.
+
+The queue is the first thing the desk paints, so it speaks SQL over a plain DB-API
+connection (``db.direct``) and never waits for the ORM to load. Every filter is a fixed
+SQL fragment with bound parameters; sort keys come from a fixed table.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,26 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import aliased
-
-from db.models import AgencyCheck, Contact, ContactPerson, Person, User
-from db.models.contacts import contact_reference
+from db.direct import Direct, placeholders, utc
+from db.references import contact_reference
 from mashdesk import names
 from mashdesk.scheduler import Notice
 from mashdesk.services.base import Actor, AppContext, Service
 
-Allocated = aliased(User)
 LONDON = ZoneInfo("Europe/London")
 #: A name search starts at this many letters (one letter matches half the borough).
 MIN_NAME_SEARCH = 2
 
 #: Sortable columns: key → SQL expression. The indexes on ``contacts`` cover these.
-SORT_COLUMNS: dict[str, Any] = {
-    "reference": Contact.id,
-    "children": Contact.children_display,
-    "received": Contact.received_at,
-    "source": Contact.source_display,
-    "rag": Contact.rag_rank,
-    "status": Contact.status,
-    "due": Contact.decision_due_at,
-    "allocated": Allocated.display_name,
+SORT_COLUMNS: dict[str, str] = {
+    "reference": "c.id",
+    "children": "c.children_display",
+    "received": "c.received_at",
+    "source": "c.source_display",
+    "rag": "c.rag_rank",
+    "status": "c.status",
+    "due": "c.decision_due_at",
+    "allocated": "u.display_name",
 }
 
 
@@ -106,16 +107,15 @@ def due_label(status: str | None, left: timedelta | None, due: datetime | None =
 class QueueService(Service):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self.calendar = ctx.calendar
 
-    def _alerting(self, now: datetime) -> list[int]:
+    @property
+    def calendar(self) -> Any:
+        return self.ctx.calendar
+
+    def _alerting(self, conn: Direct, now: datetime) -> list[int]:
         """Open contacts whose decision clock is in its last quarter or past (a bounded set)."""
-        horizon = now + timedelta(days=3)  # no decision clock is in its last quarter further ahead than this
-        stmt = (select(Contact.id, Contact.rag, Contact.received_at, Contact.decision_due_at)
-                .where(Contact.status.in_(CLOCK_RUNNING), Contact.decision_due_at <= horizon))
-        with self.ctx.session_factory() as s:
-            rows = s.execute(stmt).all()
-        return [r[0] for r in rows if self.calendar.status(r[3], r[2], now, f"decision_{r[1]}") != "ok"]
+        return [r[0] for r in _running_clocks(conn, now)
+                if self.calendar.status(utc(r[3]), utc(r[2]), now, f"decision_{r[1]}") != "ok"]
 
     def _clock(self, rag: str | None, status: str, received: datetime, due: datetime | None,
                decided_late: bool | None, now: datetime) -> tuple[str | None, timedelta | None]:
@@ -126,92 +126,115 @@ class QueueService(Service):
         kind = f"decision_{rag}"
         return (self.calendar.status(due, received, now, kind), self.calendar.time_left(due, now, kind))
 
-    def _filtered(self, actor: Actor, query: QueueQuery, stmt: Select[Any]) -> Select[Any]:
+    def _where(self, conn: Direct, actor: Actor, query: QueueQuery) -> tuple[str, dict[str, Any]]:
+        """The WHERE clause (or "") and its parameters for ``query``."""
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+
+        def add(clause: str, values: dict[str, Any] | None = None) -> None:
+            clauses.append(clause)
+            params.update(values or {})
+
         if query.statuses:
-            stmt = stmt.where(Contact.status.in_(query.statuses))
+            marks, values = placeholders("status", query.statuses)
+            add(f"c.status IN {marks}", values)
         if query.rags:
-            stmt = stmt.where(Contact.rag.in_(query.rags))
+            marks, values = placeholders("rag", query.rags)
+            add(f"c.rag IN {marks}", values)
         if query.allocated_to_me:
-            stmt = stmt.where(Contact.allocated_to_id == actor.user_id)
+            add("c.allocated_to_id = :me", {"me": actor.user_id})
         if query.awaiting_checks:
-            stmt = stmt.where(Contact.id.in_(select(AgencyCheck.contact_id).where(AgencyCheck.status == "requested")))
+            add("c.id IN (SELECT k.contact_id FROM agency_checks k WHERE k.status = 'requested')")
         if query.clock_alert:
-            stmt = stmt.where(Contact.id.in_(self._alerting(self.ctx.now())))
+            ids = self._alerting(conn, self.ctx.now())
+            if ids:
+                marks, values = placeholders("alert", ids)
+                add(f"c.id IN {marks}", values)
+            else:
+                add("1 = 0")
         text = query.search.strip()
         if text:
             ref = text.upper().removeprefix("C-").lstrip("0")
             if ref.isdigit():
-                stmt = stmt.where(Contact.id == int(ref))
+                add("c.id = :ref", {"ref": int(ref)})
             elif len(names.normalise(text)) >= MIN_NAME_SEARCH:
-                stmt = stmt.where(Contact.id.in_(_contacts_of_children_named(text)))
-        return stmt
+                add(*_contacts_of_children_named(text))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def page(self, actor: Actor, query: QueueQuery, offset: int = 0, limit: int = 200) -> list[QueueRow]:
-        column = SORT_COLUMNS.get(query.sort, Contact.received_at)
-        order = column.desc() if query.descending else column.asc()
-        tie = Contact.id.desc() if query.descending else Contact.id.asc()
-        stmt = select(
-            Contact.id, Contact.children_display, Contact.received_at, Contact.source_display, Contact.rag,
-            Contact.status, Contact.decision_due_at, Allocated.display_name, Contact.is_re_referral,
-            Contact.version, Contact.decided_late,
-        ).outerjoin(Allocated, Allocated.id == Contact.allocated_to_id)
-        stmt = self._filtered(actor, query, stmt).order_by(order, tie).offset(offset).limit(limit)
+        column = SORT_COLUMNS.get(query.sort, "c.received_at")
+        direction = "DESC" if query.descending else "ASC"
         now = self.ctx.now()
-        with self.read(actor, "queue.read") as s:
-            rows = s.execute(stmt).all()
+        with self.read_direct(actor, "queue.read") as conn:
+            where, params = self._where(conn, actor, query)
+            rows = conn.all(
+                "SELECT c.id, c.children_display, c.received_at, c.source_display, c.rag, c.status,"
+                " c.decision_due_at, u.display_name, c.is_re_referral, c.version, c.decided_late"
+                " FROM contacts c LEFT JOIN users u ON u.id = c.allocated_to_id"
+                f"{where} ORDER BY {column} {direction}, c.id {direction} LIMIT :limit OFFSET :offset",
+                {**params, "limit": limit, "offset": offset})
         out = []
         for r in rows:
-            due_status, left = self._clock(r[4], r[5], r[2], r[6], r[10], now)
+            received, due = utc(r[2]), utc(r[6])
+            assert received is not None
+            due_status, left = self._clock(r[4], r[5], received, due, r[10], now)
             out.append(QueueRow(
-                id=r[0], reference=contact_reference(r[0]), children=r[1], received_at=r[2], source=r[3],
-                rag=r[4], status=r[5], decision_due_at=r[6], allocated_to=r[7], is_re_referral=r[8],
+                id=r[0], reference=contact_reference(r[0]), children=r[1], received_at=received, source=r[3],
+                rag=r[4], status=r[5], decision_due_at=due, allocated_to=r[7], is_re_referral=bool(r[8]),
                 version=r[9], due_status=due_status, time_left=left))
         return out
 
     def count(self, actor: Actor, query: QueueQuery) -> int:
-        stmt = self._filtered(actor, query, select(func.count()).select_from(Contact))
-        with self.read(actor, "queue.read") as s:
-            return int(s.scalar(stmt) or 0)
+        with self.read_direct(actor, "queue.read") as conn:
+            where, params = self._where(conn, actor, query)
+            return int(conn.scalar(f"SELECT count(*) FROM contacts c{where}", params) or 0)
 
 
-def _prefix(column: Any, start: str) -> Any:
-    """``column`` starts with ``start``, as a range both databases answer from an index."""
-    return and_(column >= start, column < start + "\uffff")
-
-
-def _contacts_of_children_named(text: str) -> Select[Any]:
+def _contacts_of_children_named(text: str) -> tuple[str, dict[str, Any]]:
     """Contacts with a child whose first or last name starts with each word typed.
 
-    Searches the normalised name keys of ``people`` (indexed), so it never scans
+    Searches the normalised name keys of ``people`` as index ranges, so it never scans
     the contacts table.
     """
-    words = names.normalise(text).split()
-    person = select(Person.id)
-    for word in words:
-        person = person.where(or_(_prefix(Person.key_first, word), _prefix(Person.key_last, word)))
-    return select(ContactPerson.contact_id).where(ContactPerson.role == "child",
-                                                  ContactPerson.person_id.in_(person))
+    clauses, params = [], {}
+    for i, word in enumerate(names.normalise(text).split()):
+        params[f"w{i}"], params[f"w{i}_end"] = word, word + "\uffff"
+        clauses.append(f"((p.key_first >= :w{i} AND p.key_first < :w{i}_end)"
+                       f" OR (p.key_last >= :w{i} AND p.key_last < :w{i}_end))")
+    return ("c.id IN (SELECT cp.contact_id FROM contact_people cp WHERE cp.role = 'child' AND cp.person_id IN"
+            f" (SELECT p.id FROM people p WHERE {' AND '.join(clauses)}))", params)
 
 
 #: Statuses whose decision clock is running.
 CLOCK_RUNNING = ("screened", "in_progress", "awaiting_authorisation", "returned")
 
 
+def _running_clocks(conn: Direct, now: datetime, allocated_to: int | None = None,
+                    limit: int | None = None) -> list[tuple[Any, ...]]:
+    """Open contacts with a decision clock that could be in its last quarter: id, rag, received, due, children."""
+    marks, params = placeholders("running", CLOCK_RUNNING)
+    # No clock of the desk's timescales is in its last quarter further ahead than this.
+    params["horizon"] = conn.timestamp(now + timedelta(days=3))
+    mine = ""
+    if allocated_to is not None:
+        mine, params["me"] = " AND c.allocated_to_id = :me", allocated_to
+    return conn.all(
+        "SELECT c.id, c.rag, c.received_at, c.decision_due_at, c.children_display FROM contacts c"
+        f" WHERE c.status IN {marks} AND c.decision_due_at IS NOT NULL AND c.decision_due_at <= :horizon{mine}"
+        " ORDER BY c.decision_due_at" + (f" LIMIT {int(limit)}" if limit else ""), params)
+
+
 def decision_deadline_notices(ctx: AppContext, actor: Actor, now: datetime, limit: int = 500) -> list[Notice]:
     """Notices for decision clocks in their last quarter or past: a manager's whole team, else one's own."""
     calendar = ctx.calendar
-    horizon = now + timedelta(days=3)  # no clock of the desk's timescales is in its last quarter beyond this
-    stmt = (select(Contact.id, Contact.rag, Contact.received_at, Contact.decision_due_at, Contact.children_display)
-            .where(Contact.status.in_(CLOCK_RUNNING), Contact.decision_due_at.is_not(None),
-                   Contact.decision_due_at <= horizon)
-            .order_by(Contact.decision_due_at).limit(limit))
-    if actor.role != "manager":
-        stmt = stmt.where(Contact.allocated_to_id == actor.user_id)
-    with ctx.session_factory() as s:
-        rows = s.execute(stmt).all()
+    with ctx.direct() as conn:
+        rows = _running_clocks(conn, now, None if actor.role == "manager" else actor.user_id, limit)
+        conn.finish_read()
     notices = []
-    for contact_id, rag, received, due, children in rows:
+    for contact_id, rag, received_at, due_at, children in rows:
         kind = f"decision_{rag}"
+        received, due = utc(received_at), utc(due_at)
+        assert received is not None and due is not None
         state = calendar.status(due, received, now, kind)
         if state == "ok":
             continue

@@ -34,7 +34,7 @@ from db.models import (
     ThresholdAssessment,
     User,
 )
-from db.models.contacts import contact_reference
+from db.references import contact_reference
 from mashdesk import codes, permissions
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.early_help import EarlyHelpConfig, early_help_config

@@ -38,7 +38,7 @@ from db.models import (
     ThresholdAssessment,
     User,
 )
-from db.models.contacts import contact_reference
+from db.references import contact_reference
 from mashdesk import codes, permissions
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.documents.strategy_pack import (

@@ -25,7 +25,8 @@ from db.models import (
     ThresholdAssessment,
     User,
 )
-from db.models.contacts import RAG_RANK, contact_reference
+from db.models.contacts import RAG_RANK
+from db.references import contact_reference
 from mashdesk import codes
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import InputError, NotFound, PermissionDenied

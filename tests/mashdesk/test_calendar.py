@@ -395,3 +395,69 @@ def test_no_deadline_is_before_its_start(start: datetime, kind: str) -> None:
         assert deadline.tzinfo is not None and deadline.astimezone(UTC).tzinfo is UTC
     else:
         assert deadline > CAL.localize(start).date()
+
+
+# -- bank holidays: from the holidays package, kept in a small file ---------------------------------
+
+_HOLIDAY_FILE = Path(__import__("tempfile").mkdtemp(prefix="mashdesk-bank-holidays-")) / "bank-holidays.json"
+
+
+@PROPERTIES
+@given(st.dates(min_value=date(1995, 1, 1), max_value=date(2045, 12, 31)))
+def test_bank_holidays_agree_with_the_holidays_package_whether_remembered_or_not(day: date) -> None:
+    import holidays
+
+    from mashdesk.calendar import BankHolidays
+
+    expected = day in holidays.country_holidays("GB", subdiv="ENG")
+    assert (day in BankHolidays("GB", "ENG", _HOLIDAY_FILE)) == expected  # fills or reads the file
+    assert (day in BankHolidays("GB", "ENG", _HOLIDAY_FILE)) == expected  # reads it
+
+
+def test_remembered_bank_holidays_need_no_import_of_the_package(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import holidays
+
+    from mashdesk.calendar import BankHolidays
+
+    cache = tmp_path / "bank-holidays.json"
+    assert date(2026, 12, 28) in BankHolidays("GB", "ENG", cache)  # Boxing Day is a Saturday: Monday instead
+
+    def asked(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the package was asked although the year is in the file")
+
+    monkeypatch.setattr(holidays, "country_holidays", asked)
+    again = BankHolidays("GB", "ENG", cache)
+    assert date(2026, 12, 28) in again and date(2026, 12, 29) not in again
+    assert date(2026, 8, 31) in again  # the summer bank holiday
+
+
+def test_a_new_holidays_release_or_a_damaged_file_asks_the_package_again(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import mashdesk.calendar as calendar
+    from mashdesk.calendar import BankHolidays
+
+    cache = tmp_path / "bank-holidays.json"
+    assert date(2026, 12, 25) in BankHolidays("GB", "ENG", cache)
+    saved = json.loads(cache.read_text())
+    (key,) = saved
+    saved[key]["2026"] = []  # a file that says 2026 has none…
+    cache.write_text(json.dumps(saved))
+    assert date(2026, 12, 25) not in BankHolidays("GB", "ENG", cache)
+    monkeypatch.setattr(calendar, "_holidays_version", lambda: "999.0")  # …is not trusted by a new release
+    assert date(2026, 12, 25) in BankHolidays("GB", "ENG", cache)
+    cache.write_text("{ not json")
+    assert date(2026, 12, 25) in BankHolidays("GB", "ENG", cache)
+    assert date(2026, 12, 25) in BankHolidays("GB", "ENG", tmp_path / "missing" / "folder" / "file.json")
+
+
+def test_a_calendar_for_another_nation_is_not_given_englands_holidays(tmp_path: Path) -> None:
+    from mashdesk.calendar import BankHolidays
+
+    cache = tmp_path / "bank-holidays.json"
+    assert date(2026, 8, 31) in BankHolidays("GB", "ENG", cache)
+    scotland = BankHolidays("GB", "SCT", cache)
+    assert date(2026, 8, 3) in scotland and date(2026, 8, 31) not in scotland
+    assert date(2026, 8, 31) in BankHolidays("GB", "ENG", cache)

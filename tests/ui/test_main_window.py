@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from sqlalchemy import select
 
+from db.models import AuditEvent
+from mashdesk import audit
 from mashdesk.paths import data_dir
 from ui.main_window import MainWindow
 
@@ -76,14 +80,11 @@ def test_window_state_is_kept_between_sessions(qtbot, demo_ctx, manager, window)
     assert again.queue.table.columnWidth(1) == 333
 
 
-def test_screenshot_command_saves_the_queue(tmp_path, demo_ctx):
-    if demo_ctx.engine.dialect.name != "sqlite":
-        pytest.skip("one screenshot run is enough; the window reads both databases through the same services")
+def test_screenshot_command_saves_the_queue_painted_before_the_orm_loads(tmp_path, demo_ctx):
     out = tmp_path / "queue.png"
-    env = dict(os.environ, MASHDESK_PASSWORD="demo", QT_QPA_PLATFORM="offscreen")
-    url = demo_ctx.engine.url.render_as_string(hide_password=False)
+    env = dict(os.environ, MASHDESK_PASSWORD="demo", QT_QPA_PLATFORM="offscreen", MASHDESK_TIMING="1")
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, str(root / "main.py"), "--db", url, "--as", "demo.manager",
+    done = subprocess.run([sys.executable, str(root / "main.py"), "--db", demo_ctx.url, "--as", "demo.manager",
                            "--screenshot", str(out), "--view", "queue"], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -91,3 +92,35 @@ def test_screenshot_command_saves_the_queue(tmp_path, demo_ctx):
 
     image = QImage(str(out))
     assert image.width() >= 1000 and image.height() >= 600
+    timing = json.loads([line for line in done.stderr.splitlines() if line.startswith("{")][-1])
+    assert timing["sqlalchemy_loaded"] is False
+    with demo_ctx.session_factory() as s:  # the sign-in was recorded before the queue was shown
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        assert (last.action, last.username) == ("auth.sign_in", "demo.manager")
+        assert audit.verify(s).ok
+
+
+def test_screenshot_with_a_wrong_password_is_refused_and_recorded(tmp_path, demo_ctx):
+    env = dict(os.environ, MASHDESK_PASSWORD="not-the-password", QT_QPA_PLATFORM="offscreen")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "main.py"), "--db", demo_ctx.url, "--as", "demo.manager",
+                           "--screenshot", str(tmp_path / "q.png")], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "Wrong user name or password" in done.stderr
+    assert not (tmp_path / "q.png").exists()
+    with demo_ctx.session_factory() as s:
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        assert last.action == "auth.sign_in_failed"
+
+
+def test_views_are_built_when_first_shown_and_the_rest_loads_behind(qtbot, window):
+    assert window.stack.widget(2) is not None
+    built_before = "handover" in window._built
+    done = []
+    window.load_rest(then=lambda: done.append(True))
+    qtbot.waitUntil(lambda: done == [True], timeout=20_000)
+    assert not built_before
+    window.show_view("strategy")
+    assert window.stack.currentWidget() is window.views["strategy"]
+    assert window.views["strategy"].isVisible()
