@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
-from mashdesk.services.base import Actor, Service, WriteScope
+from mashdesk.services.base import Actor, AppContext, Service, WriteScope
 from mashdesk.services.people import PersonInput, add_person
 
 #: Outcomes that make a contact a referral to children's social care (for re-referrals).
@@ -202,11 +202,32 @@ def children_display(names: list[str]) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+class AgencyCodes:
+    """Agency code → (id, name), read once and kept: agencies are reference data, only ever added.
+
+    A code not yet known is looked up again before it is refused, so an agency added
+    since the map was read is still found.
+    """
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, tuple[int, str]] | None = None
+
+    def get(self, session: Session, code: str) -> tuple[int, str] | None:
+        if self._by_code is None or code not in self._by_code:
+            rows = session.execute(select(Agency.code, Agency.id, Agency.name))
+            self._by_code = {code_: (id_, name) for code_, id_, name in rows}
+        return self._by_code.get(code)
+
+
 class ContactService(Service):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self._agencies = AgencyCodes()
+
     def create_contact(self, actor: Actor, data: ContactInput) -> int:
         """Record a new contact in the team queue; returns its id."""
         with self.write(actor, "contact.create", "contact") as w:
-            contact = record_contact(w, data)
+            contact = record_contact(w, data, agencies=self._agencies)
             w.audit("contact", contact.id, f"recorded contact {contact.reference}",
                     children=len(data.children), channel=data.channel)
             return contact.id
@@ -250,58 +271,69 @@ class ContactService(Service):
             return _detail(contact, allocated, actor, responders)
 
 
-def record_contact(w: WriteScope, data: ContactInput) -> Contact:
+def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes | None = None) -> Contact:
     """Validate and add a contact inside ``w``'s unit of work (the caller audits it).
 
     Other capabilities that turn something into a contact — an EDT log entry at the
     handover, a step-up from Early Help — call this inside their own unit of work and
     then link what the contact came from (``edt_entry_id``, ``step_down_id``).
+
+    Everything is written in one flush at the end. ``agencies`` is a kept map of the
+    agency codes; without it the referrer's agency is looked up here.
     """
     validate_contact(data, w.now)
     s = w.session
-    agency = None
-    if data.referrer.agency_code:
-        agency = s.scalar(select(Agency).where(Agency.code == data.referrer.agency_code))
+    agency: tuple[int, str] | None = None
+    if code := data.referrer.agency_code:
+        if agencies is not None:
+            agency = agencies.get(s, code)
+        else:
+            row = s.execute(select(Agency.id, Agency.name).where(Agency.code == code)).first()
+            agency = (row[0], row[1]) if row is not None else None
         if agency is None:
             raise InputError(f"referrer agency: {data.referrer.agency_code!r} is not known", "referrer.agency")
     r = data.referrer
-    referrer = Referrer(name=r.name.strip(), agency_id=agency.id if agency else None,
+    referrer = Referrer(name=r.name.strip(), agency_id=agency[0] if agency else None,
                         organisation=r.organisation, role=r.role, phone=r.phone, email=r.email,
                         relationship_to_family=r.relationship_to_family,
                         professional=r.professional, updated_by_id=w.actor.user_id)
     s.add(referrer)
+
     def person(person_id: int | None, new: PersonInput | None) -> Person:
         if person_id is not None:
             return w.get(Person, person_id, "person")
         assert new is not None
         return add_person(s, new, w.actor.user_id, w.now)
 
-    people = [person(c.person_id, c.new_person) for c in data.children]
-    others = [(o, person(o.person_id, o.new_person)) for o in data.others]
-    s.flush()
-    history = previous_contacts(s, [p.id for p in people], data.received_at)
+    # Nothing read here depends on what is being added, so it all waits for the one flush below.
+    with s.no_autoflush:
+        people = [person(c.person_id, c.new_person) for c in data.children]
+        others = [(o, person(o.person_id, o.new_person)) for o in data.others]
+        # A person added by this contact has no earlier contacts: only known children are looked up.
+        known = [c.person_id for c in data.children if c.person_id is not None]
+        history = previous_contacts(s, known, data.received_at) if known else {}
     contact = Contact(
         received_at=data.received_at, channel=data.channel, referrer=referrer,
         cin_source=data.cin_source, concern=data.concern.strip(),
         child_location=data.child_location, immediate_protection=data.immediate_protection,
         interpreter_needs=data.interpreter_needs, consent=data.consent,
         consent_reason=data.consent_reason, consent_decided_by=data.consent_decided_by,
-        status="new", is_re_referral=any(history[p.id][1] > 0 for p in people),
+        status="new", is_re_referral=any(referrals > 0 for _, referrals in history.values()),
         children_display=children_display([p.full_name for p in people]),
-        source_display=_source_display(data.cin_source, referrer, agency),
+        source_display=_source_display(data.cin_source, referrer, agency[1] if agency else None),
         updated_by_id=w.actor.user_id,
     )
-    contact.people = [ContactPerson(person_id=p.id, role="child") for p in people] + [
-        ContactPerson(person_id=p.id, role=o.role, relationship_to_child=o.relationship_to_child,
+    contact.people = [ContactPerson(person=p, role="child") for p in people] + [
+        ContactPerson(person=p, role=o.role, relationship_to_child=o.relationship_to_child,
                       parental_responsibility=o.parental_responsibility) for o, p in others]
     s.add(contact)
     s.flush()
     return contact
 
 
-def _source_display(source: str, referrer: Referrer, agency: Agency | None) -> str:
+def _source_display(source: str, referrer: Referrer, agency_name: str | None) -> str:
     label = codes.CIN_REFERRAL_SOURCES.get(source, source)
-    who = referrer.organisation or (agency.name if agency else "") or referrer.name
+    who = referrer.organisation or (agency_name or "") or referrer.name
     text = f"{label} — {who}" if who and source != "9" else label
     return text[:160]
 
