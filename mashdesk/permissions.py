@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stepdown.decide_refusal": frozenset({"manager"}),
     #: Stepping a family up from Early Help: a new contact in the MASH queue.
     "stepdown.step_up": frozenset({"manager", "earlyhelp"}),
+    #: Saving or printing the step-down form (who may read a step-down may print it; both are audited).
+    "stepdown.form_save": MASH | {"earlyhelp"},
+    "stepdown.form_print": MASH | {"earlyhelp"},
     "strategy.read": MASH | AGENCY,
     "strategy.manage": MASH,
     "strategy.convene": frozenset({"manager"}),

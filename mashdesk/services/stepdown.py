@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -562,6 +563,29 @@ class StepDownService(Service):
             printed_at=self.ctx.now(),
             prepared_for=(f"{actor.display_name} ({actor.role_name})"),
         )
+
+    def save_form(self, actor: Actor, step_down_id: int, pdf: bytes, path: str | Path) -> Path:
+        """Write a built form to ``path``; audited with the file name and the form's fingerprint."""
+        from mashdesk.documents.output import fingerprint, pdf_target
+
+        target = pdf_target(path)
+        with self.write(actor, "stepdown.form_save", "step-down") as w:
+            w.get(StepDown, step_down_id, "step-down")
+            target.write_bytes(pdf)
+            w.audit("step_down", step_down_id,
+                    f"{step_down_reference(step_down_id)}: saved the step-down form as {target.name}",
+                    path=str(target), sha256=fingerprint(pdf))
+        return target
+
+    def record_form_printed(self, actor: Actor, step_down_id: int, printer: str, pdf: bytes) -> None:
+        """Record that a built form was printed, on which printer and which form exactly."""
+        from mashdesk.documents.output import fingerprint
+
+        with self.write(actor, "stepdown.form_print", "step-down") as w:
+            w.get(StepDown, step_down_id, "step-down")
+            w.audit("step_down", step_down_id,
+                    f"{step_down_reference(step_down_id)}: printed the step-down form on {printer}",
+                    printer=printer, sha256=fingerprint(pdf))
 
     # -- writes -----------------------------------------------------------------------------------------
     def _edit(self, w: WriteScope, step_down_id: int, expected_version: int, action: str) -> StepDown:

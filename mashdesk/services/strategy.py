@@ -626,11 +626,9 @@ class StrategyService(Service):
 
     def save_pack(self, actor: Actor, discussion_id: int, pdf: bytes, path: str | Path) -> Path:
         """Write a built pack to ``path``; audited with the file name and the pack's hash."""
-        target = Path(path)
-        if target.suffix.lower() != ".pdf":
-            raise InputError(f"file: {target.name} must end in .pdf", "out")
-        if not target.parent.is_dir():
-            raise InputError(f"file: the folder {target.parent} does not exist", "out")
+        from mashdesk.documents.output import pdf_target
+
+        target = pdf_target(path)
         with self.write(actor, "pack.save", "pack") as w:
             w.get(StrategyDiscussion, discussion_id, "strategy discussion")
             target.write_bytes(pdf)

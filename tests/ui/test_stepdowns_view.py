@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from pathlib import Path
@@ -9,11 +10,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select
 
-from db.models import Agency, AgencyCheck
+from db.models import Agency, AgencyCheck, AuditEvent
 from mashdesk.documents.base import MARKING
 from mashdesk.early_help import early_help_config
 from mashdesk.paths import data_dir
@@ -24,6 +25,7 @@ from mashdesk.services.queue import QueueQuery, QueueService
 from mashdesk.services.stepdown import StepDownService
 from tests.helpers import police_notification
 from ui.main_window import MainWindow
+from ui.views import stepdowns_view
 from ui.views.stepdowns_view import STATUS_FILTERS, StepDownsView, print_pdf
 
 pytestmark = pytest.mark.qt
@@ -172,6 +174,50 @@ def test_the_form_is_saved_from_the_keyboard(qtbot, ctx, actors, sent, tmp_path:
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(target.read_bytes())).pages]
     assert all(t.count(MARKING) == 2 for t in pages)
     assert "Blenheim Children and Family Centre" in pages[0] and "gang" not in "".join(pages)
+    assert view.message.text() == "Saved form.pdf."
+    saved = _form_events(ctx, "stepdown.form_save")
+    assert len(saved) == 1 and saved[0].username == "test.earlyhelp"
+    assert saved[0].detail["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def test_a_form_is_not_saved_where_it_cannot_go(qtbot, ctx, actors, sent, tmp_path: Path, monkeypatch):
+    target = tmp_path / "no-such-folder" / "form.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text)))
+    view = _view(qtbot, ctx, actors["earlyhelp"])
+    view.save_pdf()
+    assert warnings and "does not exist" in warnings[0][1]
+    assert not target.exists() and _form_events(ctx, "stepdown.form_save") == []
+
+
+def test_printing_the_form_from_the_view_is_recorded(qtbot, ctx, actors, sent, tmp_path: Path, monkeypatch):
+    printed = tmp_path / "printed.pdf"
+
+    class FakePrintDialog:
+        DialogCode = QPrintDialog.DialogCode
+
+        def __init__(self, printer, parent=None):
+            self.printer = printer
+
+        def exec(self):
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(str(printed))
+            return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(stepdowns_view, "QPrintDialog", FakePrintDialog)
+    view = _view(qtbot, ctx, actors["manager"])
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert printed.stat().st_size > 0
+    events = _form_events(ctx, "stepdown.form_print")
+    assert len(events) == 1 and events[0].detail["printer"] == str(printed)
+    assert view.message.text().startswith("Printed the form for SD-")
+
+
+def _form_events(ctx, action: str) -> list:
+    with ctx.session_factory() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 
 
 def test_the_form_prints_every_page(qtbot, ctx, actors, sent, tmp_path: Path):

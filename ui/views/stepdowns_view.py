@@ -490,8 +490,14 @@ class StepDownsView(QWidget):
         if not path:
             return
         pdf = self._build_form()
-        if pdf is not None:
-            Path(path).write_bytes(pdf)
+        if pdf is None:
+            return
+        try:
+            saved = self.service.save_form(self.actor, self.current.id, pdf, path)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot save the form", str(exc))
+            return
+        self.message.setText(f"Saved {saved.name}.")
 
     def print_pdf(self) -> None:
         if self.current is None:
@@ -500,8 +506,20 @@ class StepDownsView(QWidget):
         if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
             return
         pdf = self._build_form()
-        if pdf is not None:
+        if pdf is None:
+            return
+        try:
             print_pdf(pdf, printer)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot print", str(exc))
+            return
+        try:
+            self.service.record_form_printed(
+                self.actor, self.current.id, printer.printerName() or printer.outputFileName() or "printer", pdf)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Printed, but not recorded", str(exc))
+            return
+        self.message.setText(f"Printed the form for {self.current.reference}.")
 
 
 def print_pdf(pdf: bytes, printer: QPrinter) -> int:

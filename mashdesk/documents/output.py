@@ -1,0 +1,23 @@
+"""Where a printed document goes: checks on the file a user chose, and the fingerprint the audit keeps."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from mashdesk.errors import InputError
+
+
+def pdf_target(path: str | Path) -> Path:
+    """The file a PDF is to be saved as; refused (naming the field) unless it ends in .pdf in a folder that exists."""
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        raise InputError(f"file: {target.name} must end in .pdf", "out")
+    if not target.parent.is_dir():
+        raise InputError(f"file: the folder {target.parent} does not exist", "out")
+    return target
+
+
+def fingerprint(pdf: bytes) -> str:
+    """The SHA-256 of a document as saved or printed, so the audit trail names exactly which one."""
+    return hashlib.sha256(pdf).hexdigest()
