@@ -125,13 +125,18 @@ class Direct:
         return Jsonb(value)
 
 
+def aware_utc(value: datetime) -> datetime:
+    """``value`` in UTC; a naive value is refused so a local time is never stored by mistake."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} cannot be stored; give it a time zone")
+    return value.astimezone(UTC)
+
+
 def to_db_timestamp(value: datetime | None, dialect: str) -> Any:
     if value is None:
         return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored; give it a time zone")
-    value = value.astimezone(UTC)
-    if dialect == "sqlite":
+    value = aware_utc(value)
+    if dialect == "sqlite":  # the UTC wall time, as text in SQLAlchemy's SQLite format
         return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput
 from mashdesk.services.people import PersonInput
@@ -23,3 +24,21 @@ def police_notification(now: datetime, *children: PersonInput | int, **changes: 
     for key, value in changes.items():
         setattr(data, key, value)
     return data
+
+
+def fake_print_dialog(output: Path) -> type:
+    """A stand-in for QPrintDialog that accepts at once and prints to the PDF file ``output``."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    class FakePrintDialog:
+        DialogCode = QPrintDialog.DialogCode
+
+        def __init__(self, printer: QPrinter, parent: object = None) -> None:
+            self.printer = printer
+
+        def exec(self) -> QPrintDialog.DialogCode:
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(str(output))
+            return QPrintDialog.DialogCode.Accepted
+
+    return FakePrintDialog

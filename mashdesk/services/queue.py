@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from db.direct import Direct, placeholders, utc
@@ -17,6 +17,9 @@ from db.references import contact_reference
 from mashdesk import names
 from mashdesk.scheduler import Notice
 from mashdesk.services.base import Actor, AppContext, Service
+
+if TYPE_CHECKING:
+    from mashdesk.calendar import WorkingCalendar
 
 LONDON = ZoneInfo("Europe/London")
 #: A name search starts at this many letters (one letter matches half the borough).
@@ -105,11 +108,8 @@ def due_label(status: str | None, left: timedelta | None, due: datetime | None =
 
 
 class QueueService(Service):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__(ctx)
-
     @property
-    def calendar(self) -> Any:
+    def calendar(self) -> WorkingCalendar:
         return self.ctx.calendar
 
     def _alerting(self, conn: Direct, now: datetime) -> list[int]:

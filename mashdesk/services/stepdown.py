@@ -38,6 +38,7 @@ from db.models import (
 from db.references import contact_reference
 from mashdesk import codes, permissions
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.documents.output import fingerprint, pdf_target
 from mashdesk.early_help import EarlyHelpConfig, early_help_config
 from mashdesk.errors import InputError, NotFound
 from mashdesk.scheduler import Notice
@@ -566,8 +567,6 @@ class StepDownService(Service):
 
     def save_form(self, actor: Actor, step_down_id: int, pdf: bytes, path: str | Path) -> Path:
         """Write a built form to ``path``; audited with the file name and the form's fingerprint."""
-        from mashdesk.documents.output import fingerprint, pdf_target
-
         target = pdf_target(path)
         with self.write(actor, "stepdown.form_save", "step-down") as w:
             w.get(StepDown, step_down_id, "step-down")
@@ -579,8 +578,6 @@ class StepDownService(Service):
 
     def record_form_printed(self, actor: Actor, step_down_id: int, printer: str, pdf: bytes) -> None:
         """Record that a built form was printed, on which printer and which form exactly."""
-        from mashdesk.documents.output import fingerprint
-
         with self.write(actor, "stepdown.form_print", "step-down") as w:
             w.get(StepDown, step_down_id, "step-down")
             w.audit("step_down", step_down_id,

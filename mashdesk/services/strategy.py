@@ -11,7 +11,6 @@ everyone outside that agency (``permissions.may_read_restricted``), who sees tha
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -41,6 +40,7 @@ from db.models import (
 from db.references import contact_reference
 from mashdesk import codes, permissions
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.documents.output import fingerprint, pdf_target
 from mashdesk.documents.strategy_pack import (
     DECISIONS,
     MODES,
@@ -620,14 +620,12 @@ class StrategyService(Service):
                 stage=pack.stage,
                 withheld=withheld,
                 bytes=len(pdf),
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=fingerprint(pdf),
             )
         return pdf
 
     def save_pack(self, actor: Actor, discussion_id: int, pdf: bytes, path: str | Path) -> Path:
         """Write a built pack to ``path``; audited with the file name and the pack's hash."""
-        from mashdesk.documents.output import pdf_target
-
         target = pdf_target(path)
         with self.write(actor, "pack.save", "pack") as w:
             w.get(StrategyDiscussion, discussion_id, "strategy discussion")
@@ -637,7 +635,7 @@ class StrategyService(Service):
                 discussion_id,
                 f"saved the strategy meeting pack as {target.name}",
                 path=str(target),
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=fingerprint(pdf),
             )
         return target
 
@@ -649,7 +647,7 @@ class StrategyService(Service):
                 discussion_id,
                 f"printed the strategy meeting pack on {printer}",
                 printer=printer,
-                sha256=hashlib.sha256(pdf).hexdigest(),
+                sha256=fingerprint(pdf),
             )
 
 

@@ -115,7 +115,6 @@ def test_screenshot_with_a_wrong_password_is_refused_and_recorded(tmp_path, demo
 
 
 def test_views_are_built_when_first_shown_and_the_rest_loads_behind(qtbot, window):
-    assert window.stack.widget(2) is not None
     built_before = "handover" in window._built
     done = []
     window.load_rest(then=lambda: done.append(True))

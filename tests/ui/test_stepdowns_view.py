@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select
 
@@ -23,7 +23,7 @@ from mashdesk.services.contacts import ContactService
 from mashdesk.services.people import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
 from mashdesk.services.stepdown import StepDownService
-from tests.helpers import police_notification
+from tests.helpers import fake_print_dialog, police_notification
 from ui.main_window import MainWindow
 from ui.views import stepdowns_view
 from ui.views.stepdowns_view import STATUS_FILTERS, StepDownsView, print_pdf
@@ -194,18 +194,7 @@ def test_a_form_is_not_saved_where_it_cannot_go(qtbot, ctx, actors, sent, tmp_pa
 def test_printing_the_form_from_the_view_is_recorded(qtbot, ctx, actors, sent, tmp_path: Path, monkeypatch):
     printed = tmp_path / "printed.pdf"
 
-    class FakePrintDialog:
-        DialogCode = QPrintDialog.DialogCode
-
-        def __init__(self, printer, parent=None):
-            self.printer = printer
-
-        def exec(self):
-            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            self.printer.setOutputFileName(str(printed))
-            return QPrintDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(stepdowns_view, "QPrintDialog", FakePrintDialog)
+    monkeypatch.setattr(stepdowns_view, "QPrintDialog", fake_print_dialog(printed))
     view = _view(qtbot, ctx, actors["manager"])
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)

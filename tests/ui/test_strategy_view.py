@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from db.models import AuditEvent, Contact
 from mashdesk.paths import data_dir
 from mashdesk.services.strategy import StrategyService
+from tests.helpers import fake_print_dialog
 from ui.main_window import MainWindow
 from ui.views import strategy_view
 from ui.views.strategy_view import StrategyView
@@ -106,15 +107,7 @@ def test_the_meeting_is_recorded_by_keyboard_and_the_pack_follows(
 
     printed = tmp_path / "printed.pdf"
 
-    class FakePrintDialog:
-        def __init__(self, printer, parent=None):
-            self.printer = printer
-
-        def exec(self):
-            self.printer.setOutputFileName(str(printed))
-            return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(strategy_view, "QPrintDialog", FakePrintDialog)
+    monkeypatch.setattr(strategy_view, "QPrintDialog", fake_print_dialog(printed))
     qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert printed.stat().st_size > 0
     with demo_ctx.session_factory() as s:
