@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from mashdesk.clock import LONDON, Clock, system_clock
+
 #: Units of a timescale; see resources/config/calendar.toml.
 WORKING_HOURS = "working_hours"
 WORKING_DAYS = "working_days"
@@ -185,9 +187,11 @@ class BankHolidays:
     #: Years either side of today whose dates are kept in the file.
     KEEP_YEARS = 10
 
-    def __init__(self, country: str, subdivision: str | None, cache_file: Path | None = None) -> None:
+    def __init__(self, country: str, subdivision: str | None, cache_file: Path | None = None,
+                 clock: Clock = system_clock) -> None:
         self.country, self.subdivision = country, subdivision
         self._file = cache_file
+        self._clock = clock
         self._dates: set[date] = set()
         self._years: set[int] = set()
         self._key: str | None = None
@@ -211,8 +215,11 @@ class BankHolidays:
         found = holidays.country_holidays(self.country, subdiv=self.subdivision, years=year)
         self._dates.update(d for d in found if d.year == year)
         self._years.add(year)
-        if abs(year - date.today().year) <= self.KEEP_YEARS:
+        if abs(year - self._this_year()) <= self.KEEP_YEARS:
             self._write_file()
+
+    def _this_year(self) -> int:
+        return self._clock().astimezone(LONDON).year
 
     def _cache_key(self) -> str | None:
         if self._key is None and self._file is not None:
@@ -238,7 +245,7 @@ class BankHolidays:
         key = self._cache_key()
         if key is None or self._file is None:
             return
-        today = date.today().year
+        today = self._this_year()
         years = {str(y): sorted(d.isoformat() for d in self._dates if d.year == y)
                  for y in sorted(self._years) if abs(y - today) <= self.KEEP_YEARS}
         try:
@@ -270,11 +277,12 @@ def _default_holiday_cache() -> Path | None:
 class WorkingCalendar:
     """Working days, office hours and deadlines for one :class:`CalendarConfig`."""
 
-    def __init__(self, config: CalendarConfig | None = None, holiday_cache: Path | None = None) -> None:
+    def __init__(self, config: CalendarConfig | None = None, holiday_cache: Path | None = None,
+                 clock: Clock = system_clock) -> None:
         self.config = config or load_calendar_config()
         self.tz = ZoneInfo(self.config.timezone)
         self._holidays = BankHolidays(self.config.holiday_country, self.config.holiday_subdivision,
-                                      holiday_cache or _default_holiday_cache())
+                                      holiday_cache or _default_holiday_cache(), clock)
         self._working: dict[date, bool] = {}
 
     # -- days and hours ----------------------------------------------------------------------------

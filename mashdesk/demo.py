@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from faker import Faker
 from sqlalchemy import JSON, Date, delete, func, select, text
@@ -34,7 +33,7 @@ from mashdesk.services.contacts import REFERRAL_OUTCOMES, children_display
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 DEMO_USERS = {
     "demo.practitioner": ("practitioner", "Priya Sharma", "MASH"),

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
     from mashdesk.services.base import Actor, AppContext
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 log = logging.getLogger(__name__)
 
 
@@ -98,7 +97,7 @@ def start_scheduler(ctx: AppContext, actor: Actor, deliver: Callable[[list[Notic
         if actor.role not in job.roles:
             continue
         scheduler.add_job(_runner(ctx, actor, job, deliver), job.trigger, id=job.id, name=job.description,
-                          replace_existing=True, next_run_time=datetime.now(LONDON), **job.trigger_args)
+                          replace_existing=True, next_run_time=ctx.now().astimezone(LONDON), **job.trigger_args)
     scheduler.start()
     return scheduler
 

@@ -158,14 +158,26 @@ def _label(url: str) -> str:
 
 
 def _open_view(window, view: str) -> None:  # type: ignore[no-untyped-def]
-    if view == "contact":
-        from mashdesk.services.contacts import ContactService
+    """Reach ``view`` as a person does: its shortcut; the contact view by Enter on the queue's newest contact."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
-        newest = ContactService(window.ctx).newest_id(window.actor)
-        if newest is not None:
-            window.open_contact(newest)
-            return
-    window.show_view(view)
+    from ui.main_window import VIEWS
+
+    def press(target, sequence: str) -> None:  # type: ignore[no-untyped-def]
+        combo = QKeySequence(sequence)[0]
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+    window.activateWindow()
+    QApplication.processEvents()
+    if view == "contact":
+        press(window, "Ctrl+1")
+        window.queue.table.setFocus()
+        QTest.keyClick(window.queue.table, Qt.Key.Key_Return)
+        return
+    press(window, dict((key, shortcut) for key, _, shortcut in VIEWS)[view])
 
 
 def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-untyped-def]
@@ -191,8 +203,7 @@ def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-un
 
     window.view_loaded.connect(save)
     window.start()
-    if view != "queue":
-        _open_view(window, view)
+    QTimer.singleShot(0, lambda: _open_view(window, view))
     app.exec()
     return result["code"]
 

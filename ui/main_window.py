@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -26,7 +26,12 @@ from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.views.queue_view import QueueView
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
+
+#: The first size of the window (before any is saved), if the screen is big enough.
+FIRST_SIZE = (1400, 860)
+#: A saved window smaller than this is not used (the first size is).
+MIN_SIZE = (480, 320)
 
 #: Main views in navigation order: key, title, shortcut.
 VIEWS: list[tuple[str, str, str]] = [
@@ -38,6 +43,16 @@ VIEWS: list[tuple[str, str, str]] = [
     ("meeting", "Daily meeting", "Ctrl+6"),
     ("people", "People", "Ctrl+7"),
 ]
+#: The permission (``mashdesk.permissions``) a person needs to open each main view.
+VIEW_ACTIONS: dict[str, str] = {
+    "queue": "queue.read",
+    "contact": "contact.read",
+    "handover": "handover.read",
+    "stepdowns": "stepdown.read",
+    "strategy": "strategy.read",
+    "meeting": "queue.read",
+    "people": "person.match",
+}
 
 
 def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
@@ -138,6 +153,7 @@ class MainWindow(QMainWindow):
 
         self.queue = QueueView(QueueService(ctx), actor)
         self._built: dict[str, QWidget] = {"queue": self.queue}
+        self._fresh: str | None = None
         self.views = _Views(self)
 
         self.nav = QListWidget()
@@ -150,6 +166,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title} ({shortcut})")
             self.nav.addItem(item)
+            item.setHidden(not self.may_open(key))  # a view this role may not open is not offered
             # Until a view is first shown its page is empty; the queue is there from the start.
             self.stack.addWidget(self.queue if key == "queue" else QWidget())
         self._wire("queue", self.queue)
@@ -180,15 +197,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_contact_action)
         file_menu.addAction(self.take_next_action)
         file_menu.addSeparator()
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.queue.refresh)
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.refresh_current)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(refresh)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        for row, (key, title, shortcut) in enumerate(VIEWS):
+        for key, title, shortcut in VIEWS:
             action = QAction(title, self, shortcut=QKeySequence(shortcut))
-            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
+            action.setEnabled(self.may_open(key))
             view_menu.addAction(action)
             self.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -255,25 +273,58 @@ class MainWindow(QMainWindow):
         return self.view("people")
 
     def _switch(self, row: int) -> None:
-        if row >= 0:
-            self.view(VIEWS[row][0])
-            self.stack.setCurrentIndex(row)
+        """The one way a main view is shown: built, put on screen, its data loaded (``view_loaded``).
 
-    def show_view(self, key: str) -> None:
-        """Switch to a main view, refreshing it when it can be refreshed."""
-        keys = [k for k, _, _ in VIEWS]
-        self.nav.setCurrentRow(keys.index(key))
-        view = self.views[key]
+        The navigation list, the View menu, the shortcuts, opening a contact, ``--view`` and
+        signing in all come here, so what a person sees is what every path sees.
+        """
+        if row < 0:
+            return
+        key = VIEWS[row][0]
+        if not self.may_open(key):
+            return
+        view = self.view(key)
+        self.stack.setCurrentIndex(row)
+        # The keyboard goes to the view's main list (or the view), not left on a page now hidden.
+        target = getattr(view, "table", None) or getattr(view, "browser", None) or view
+        if self.isActiveWindow():
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._load(key)
+
+    def _load(self, key: str) -> None:
+        view = self.view(key)
+        if self._fresh == key:  # just loaded by open_contact: not twice
+            self._fresh = None
+            return
         refresh = getattr(view, "refresh", None)
-        if refresh is not None and key not in ("queue", "contact"):
+        if refresh is not None:
             refresh()
-        elif getattr(view, "loaded", None) is None:
+        if getattr(view, "loaded", None) is None:
             self.view_loaded.emit(key)
 
+    def may_open(self, key: str) -> bool:
+        """Whether the signed-in person's role may open the main view ``key``."""
+        return self.actor.may(VIEW_ACTIONS[key])
+
+    @property
+    def current_key(self) -> str:
+        return VIEWS[max(self.nav.currentRow(), 0)][0]
+
+    def show_view(self, key: str) -> None:
+        """Switch to a main view (loading its data), as choosing it in the list does."""
+        row = [k for k, _, _ in VIEWS].index(key)
+        if self.nav.currentRow() == row:
+            self._load(key)
+        else:
+            self.nav.setCurrentRow(row)
+
+    def refresh_current(self) -> None:
+        """F5: load the view on screen afresh."""
+        self._load(self.current_key)
+
     def start(self) -> None:
-        """Load the queue (the first view)."""
-        self.nav.setCurrentRow(0)
-        self.queue.start()
+        """Show the queue (the first view), loaded, with the keyboard in its table."""
+        self.show_view("queue")
         self.queue.table.setFocus()
 
     def start_scheduler(self) -> None:
@@ -340,20 +391,21 @@ class MainWindow(QMainWindow):
         self.open_contact(taken)
 
     def open_contact(self, contact_id: int) -> None:
+        """Open a contact in the contact view (from the queue, a list, a new contact or take next)."""
         try:
             self.contact.show_contact(contact_id)  # type: ignore[attr-defined]
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot open contact", str(exc))
             return
-        self.nav.setCurrentRow(1)
+        self._fresh = "contact"
+        self.show_view("contact")
+        self._fresh = None
 
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 820)
+        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_a_screen():
+            self.place_first_time()
         state = self.settings.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)
@@ -363,6 +415,28 @@ class MainWindow(QMainWindow):
         header = self.settings.value("queue/header")
         if header is not None:
             self.queue.table.horizontalHeader().restoreState(header)
+
+    def place_first_time(self) -> None:
+        """A size that shows the work (1400 × 860, or 85% of the screen when smaller), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FIRST_SIZE)
+            return
+        free = screen.availableGeometry()
+        size = QSize(min(FIRST_SIZE[0], int(free.width() * 0.85)), min(FIRST_SIZE[1], int(free.height() * 0.85)))
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter,
+                                            size, free))
+
+    def _fits_a_screen(self) -> bool:
+        """Whether the restored window is a usable size and mostly on a screen that is there now."""
+        frame = self.geometry()
+        if frame.width() < MIN_SIZE[0] or frame.height() < MIN_SIZE[1]:
+            return False
+        for screen in QGuiApplication.screens():
+            seen = screen.availableGeometry().intersected(frame)
+            if seen.width() * seen.height() >= 0.5 * frame.width() * frame.height():
+                return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.scheduler is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 
@@ -12,7 +11,7 @@ from mashdesk.documents.base import DocumentInfo, build_pdf, data_table, key_val
 from mashdesk.early_help import EarlyHelpConfig
 from mashdesk.services.stepdown import CONSENT_ANSWERS, STATUSES, StepDownDetail, milestones
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 
 def _when(value: datetime | None) -> str:

@@ -7,14 +7,15 @@ over plain DB-API connections (:meth:`AppContext.direct`) while the ORM loads be
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.direct import Direct, dialect_of
 from mashdesk import audit, permissions
+from mashdesk.clock import Clock, system_clock
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
 
 if TYPE_CHECKING:
@@ -25,11 +26,6 @@ if TYPE_CHECKING:
     from mashdesk.calendar import WorkingCalendar
 
 T = TypeVar("T", bound="Base")
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -65,6 +61,8 @@ class AppContext:
             raise TypeError("AppContext needs an engine or a database URL")
         self._engine = engine
         self._session_factory = session_factory
+        if session_factory is not None:  # its sessions stamp times with this context's clock
+            session_factory.configure(info={"clock": self.now})
         self.url = url if url is not None else engine.url.render_as_string(hide_password=False)  # type: ignore[union-attr]
         self.dialect = dialect_of(self.url)
         self.clock = clock
@@ -89,7 +87,7 @@ class AppContext:
                 if self._session_factory is None:
                     from db.engine import make_session_factory
 
-                    self._session_factory = make_session_factory(engine)
+                    self._session_factory = make_session_factory(engine, self.now)
         return self._session_factory
 
     @property
@@ -102,7 +100,7 @@ class AppContext:
         if self._calendar is None:
             from mashdesk.calendar import WorkingCalendar
 
-            self._calendar = WorkingCalendar()
+            self._calendar = WorkingCalendar(clock=self.now)
         return self._calendar
 
     def now(self) -> datetime:

@@ -746,9 +746,9 @@ def _clean(entry: EdtEntry) -> None:
 
 
 def _local(moment: datetime | None) -> str:
-    from zoneinfo import ZoneInfo
+    from mashdesk.clock import LONDON
 
-    return f"{moment.astimezone(ZoneInfo('Europe/London')):%a %d %b %H:%M}" if moment else "an unknown time"
+    return f"{moment.astimezone(LONDON):%a %d %b %H:%M}" if moment else "an unknown time"
 
 
 def entry_input_of(item: HandoverItem) -> EdtEntryInput:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -60,7 +59,7 @@ from mashdesk.services.base import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from mashdesk.services.queue import due_label
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 #: The lists of the strategy screen: key → label.
 GROUPS = {"to_convene": "To convene (no date yet)", "convened": "Convened (date set)", "held": "Held"}
 MEETING_FIELDS = ("immediate_actions", "further_information", "criminal_investigation", "legal_advice")

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,7 +33,7 @@ from mashdesk.services.base import Actor, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from rules import ChildInput, RuleInputError, Ruleset, ThresholdEngine, TriageResult, load_ruleset
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 
 @lru_cache(maxsize=1)

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from mashdesk.demo import build_demo
-from mashdesk.paths import data_dir
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.drafts import DraftService
 from mashdesk.services.handover import HandoverService
-from mashdesk.services.people import PeopleService
-from ui.main_window import MainWindow
+from tests.ui.driving import open_view, press_view
 from ui.views.handover_view import HandoverView
 
 pytestmark = pytest.mark.qt
@@ -39,14 +37,8 @@ def views():
 
 def _view(qtbot, ctx, username: str, views: list[HandoverView]) -> HandoverView:
     actor = AuthService(ctx).actor(username)
-    view = HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
-    qtbot.addWidget(view)
-    views.append(view)
-    with qtbot.waitSignal(view.loaded):
-        view.show()
-        view.refresh()
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    window, view = open_view(qtbot, ctx, actor, "handover")  # Ctrl+3, as a person reaches it
+    views.append(window)
     return view
 
 
@@ -75,6 +67,10 @@ def test_manager_acknowledges_converts_and_records_no_action_by_keyboard(qtbot, 
     with qtbot.waitSignal(view.open_contact) as opened:
         qtbot.keyClick(view.table, Qt.Key.Key_M, CTRL)
     contact_id = opened.args[0]
+    window = view.window()
+    assert window.stack.currentWidget() is window.contact  # the new contact is open
+    press_view(qtbot, window, "handover")  # back to the handover, as a person does: Ctrl+3
+    view.table.setFocus()
     assert _statuses(view)[0] == f"contact C-{contact_id:06d}"
     contact = ContactService(morning).get(view.actor, contact_id)
     assert contact.channel == "edt" and contact.concern == first.reported
@@ -109,15 +105,7 @@ def test_the_sheet_is_saved_off_the_gui_thread(qtbot, morning, monkeypatch, tmp_
 
 def test_the_main_window_opens_the_new_contact(qtbot, morning):
     manager = AuthService(morning).actor("demo.manager")
-    window = MainWindow(morning, manager, "test database",
-                        QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "handover"):
-        window.show_view("handover")
-    view = window.views["handover"]
+    window, view = open_view(qtbot, morning, manager, "handover")
     assert isinstance(view, HandoverView)
     view.table.setFocus()
     with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "contact"):

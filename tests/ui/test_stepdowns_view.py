@@ -9,22 +9,21 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select
 
 from db.models import Agency, AgencyCheck, AuditEvent
 from mashdesk.documents.base import MARKING
 from mashdesk.early_help import early_help_config
-from mashdesk.paths import data_dir
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.people import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
 from mashdesk.services.stepdown import StepDownService
 from tests.helpers import fake_print_dialog, police_notification
-from ui.main_window import MainWindow
+from tests.ui.driving import open_view
 from ui.views import stepdowns_view
 from ui.views.stepdowns_view import STATUS_FILTERS, StepDownsView, print_pdf
 
@@ -71,14 +70,7 @@ def sent(ctx, actors, clock) -> list[int]:
 
 
 def _view(qtbot, ctx, actor) -> StepDownsView:  # type: ignore[no-untyped-def]
-    view = StepDownsView(StepDownService(ctx), actor)
-    qtbot.addWidget(view)
-    view.show()
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)  # shortcuts reach the active window
-    with qtbot.waitSignal(view.loaded):
-        view.refresh()
-    return view
+    return open_view(qtbot, ctx, actor, "stepdowns")[1]  # Ctrl+4, as a person reaches it
 
 
 def _column(view: StepDownsView, col: int) -> list[str]:
@@ -220,13 +212,7 @@ def test_the_form_prints_every_page(qtbot, ctx, actors, sent, tmp_path: Path):
 
 def test_demo_early_help_inbox_in_the_window(qtbot, demo_ctx):
     actor = AuthService(demo_ctx).actor("demo.earlyhelp")
-    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(demo_ctx, actor, "test database", settings)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda key: key == "stepdowns"):
-        window.show_view("stepdowns")
-    view = window.views["stepdowns"]
+    window, view = open_view(qtbot, demo_ctx, actor, "stepdowns")
     assert isinstance(view, StepDownsView) and view.table.rowCount() > 0
     shorts = {c.short for c in early_help_config().centres}
     assert set(_column(view, 4)) <= shorts

@@ -72,7 +72,9 @@ class ContactForm(ReturnDoesNotSubmit):
         self.created_id: int | None = None
         self.people: list[PickedPerson] = []
 
-        self.received = QDateTimeEdit(QDateTime.currentDateTime(LONDON))
+        # Received defaults to now by the desk's clock (the services check it against the same clock).
+        now_ms = int(contacts.ctx.now().timestamp() * 1000)
+        self.received = QDateTimeEdit(QDateTime.fromMSecsSinceEpoch(now_ms, LONDON))
         self.received.setTimeZone(LONDON)
         self.received.setDisplayFormat("ddd dd MMM yyyy HH:mm")
         self.received.setCalendarPopup(True)

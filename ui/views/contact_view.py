@@ -185,6 +185,17 @@ class ContactView(QWidget):
         if self.contact_id is not None:
             self.show_contact(self.contact_id)
 
+    def refresh(self) -> None:
+        """Show the open contact as it is now (or the empty page when none is open)."""
+        if self.contact_id is None:
+            self.loaded.emit()
+            return
+        try:
+            self.show_contact(self.contact_id)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot show the contact", str(exc))
+            self.loaded.emit()
+
     def _enable(self, c: ContactDetail) -> None:
         may = self._actor.may
         working = c.status in ("screened", "in_progress", "returned")

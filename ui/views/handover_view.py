@@ -130,10 +130,13 @@ class HandoverView(QWidget):
                              (self.no_action, "No action for the day service"),
                              (self.print, "Print the handover sheet"), (self.save, "Save the handover sheet as PDF")):
             button.setAccessibleName(name)
+        # Only ever hidden here: showing a widget before it has a parent would flash it as a window.
         for button in (self.acknowledge, self.make_contact, self.no_action):
-            button.setVisible(actor.may("handover.acknowledge"))
+            if not actor.may("handover.acknowledge"):
+                button.hide()
         for button in (self.print, self.save):
-            button.setVisible(actor.may("handover.print"))
+            if not actor.may("handover.print"):
+                button.hide()
 
         top = QHBoxLayout()
         for w in (day_label, self.day):
@@ -163,7 +166,8 @@ class HandoverView(QWidget):
         self.detail.setAccessibleName("The selected item in full")
         self.note = QLineEdit(placeholderText="Append a note to the selected item (Ctrl+E), Enter to add")
         self.note.setAccessibleName("Note to append")
-        self.note.setVisible(actor.may("edt.note"))
+        if not actor.may("edt.note"):
+            self.note.hide()
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

@@ -64,7 +64,8 @@ class PeopleView(QWidget):
         self.unmerge = QPushButton("&Undo last merge")
         for b in (self.mark, self.merge, self.unmerge):
             b.setEnabled(False)
-            b.setVisible(actor.may("person.merge"))
+            if not actor.may("person.merge"):  # only hidden: shown before it has a parent it would be a window
+                b.hide()
 
         right = QWidget()
         buttons = QHBoxLayout()
@@ -85,14 +86,17 @@ class PeopleView(QWidget):
         self.mark.clicked.connect(self._mark)
         self.merge.clicked.connect(self._merge)
         self.unmerge.clicked.connect(self._unmerge)
-        self._shown_once = False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self.search.first.setFocus()
-        if not self._shown_once:
-            self._shown_once = True
-            self.loaded.emit()
+
+    def refresh(self) -> None:
+        """Shown again: the search is ready to type into, and the person shown is read afresh."""
+        self.search.first.setFocus()
+        if self.current is not None:
+            self.show_person(self.current.person_id)
+        self.loaded.emit()
 
     def show_person(self, person_id: int) -> None:
         try:

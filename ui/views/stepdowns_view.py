@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
@@ -50,7 +49,7 @@ from mashdesk.services.stepdown import (
 from ui.formatting import local_date, local_time
 from ui.progress import run_with_progress
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 INBOX = ("sent", "accepted", "allocated", "engaged")
 #: Status filter choices: label → statuses.
 STATUS_FILTERS: list[tuple[str, tuple[str, ...]]] = [
