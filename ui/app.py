@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="mashdesk", description="Open MASH Desk.",
                                 epilog=f"Command-line tools: {', '.join(COMMAND_NAMES)}. "
-                                "Run 'mashdesk COMMAND --help' for one of them.")
+                                "Run 'mashdesk COMMAND --help' for one of them; "
+                                "--db and --as go before or after the command.")
     p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $MASHDESK_DB or the embedded database)")
     p.add_argument("--demo", action="store_true", help="open a demo database of synthetic data")
     p.add_argument("--as", dest="as_user", metavar="USERNAME", help="sign in as this user")
