@@ -111,7 +111,7 @@ def _median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 def queue_timings(db: Path, repeat: int = 30) -> dict[str, float]:
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
     from mashdesk.services.queue import QueueQuery, QueueService
 
     engine = make_engine(f"sqlite:///{db}")

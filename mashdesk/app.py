@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mashdesk.services.auth import seed_reference_data
 from mashdesk.clock import Clock, system_clock
-from mashdesk.services.base import AppContext
+from mashdesk.context import AppContext
 
 if TYPE_CHECKING:
     from db.migrate import UpgradeResult

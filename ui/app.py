@@ -13,7 +13,7 @@ from mashdesk.errors import MashDeskError
 from mashdesk.paths import data_dir, default_db_url, demo_db_url
 
 if TYPE_CHECKING:
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people")
 DEMO_CONTACTS = 6000

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor, AppContext
+from mashdesk.context import Actor, AppContext
 from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.views.queue_view import QueueView
@@ -63,7 +63,7 @@ def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.drafts import DraftService
+    from mashdesk.drafts import DraftService
     from mashdesk.services.handover import HandoverService
     from mashdesk.services.people import PeopleService
     from ui.views.handover_view import HandoverView
@@ -111,7 +111,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
-    "mashdesk.services.contacts", "mashdesk.services.drafts", "mashdesk.services.handover",
+    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.services.handover",
     "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
     "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
     "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
     def new_contact(self) -> None:
         """Record a contact (Ctrl+N); once saved it is in the queue and open."""
         from mashdesk.services.contacts import ContactService
-        from mashdesk.services.drafts import DraftService
+        from mashdesk.drafts import DraftService
         from mashdesk.services.people import PeopleService
         from ui.dialogs.contact_form import ContactForm
 

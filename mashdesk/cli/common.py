@@ -14,7 +14,7 @@ from mashdesk.errors import AuthenticationError, InputError, MashDeskError
 from mashdesk.paths import default_db_url
 
 if TYPE_CHECKING:  # the database stack is imported only by commands that use it
-    from mashdesk.services.base import Actor, AppContext
+    from mashdesk.context import Actor, AppContext
 
 
 _DB_HELP = "SQLAlchemy URL (default: $MASHDESK_DB or the embedded SQLite database)"

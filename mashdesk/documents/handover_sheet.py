@@ -14,7 +14,7 @@ from mashdesk.documents.base import (
     para,
     section,
 )
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.handover import HandoverItem, HandoverPeriod
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
+from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.people import PersonInput, add_person
 
 #: Outcomes that make a contact a referral to children's social care (for re-referrals).

@@ -33,8 +33,8 @@ from db.references import contact_reference
 from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import InputError, MashDeskError
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.services.people import PersonInput
 

@@ -19,7 +19,7 @@ from mashdesk import matching, names, validators
 from mashdesk.errors import InputError, NotFound
 from mashdesk.matching import MatchQuery
 from mashdesk.people_import import ImportRow, parse_csv
-from mashdesk.services.base import Actor, Service
+from mashdesk.context import Actor, Service
 
 
 @dataclass

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from db.direct import Direct, placeholders, utc
 from db.references import contact_reference
 from mashdesk import names
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service
 
 if TYPE_CHECKING:
     from mashdesk.calendar import WorkingCalendar

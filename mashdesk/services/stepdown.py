@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from db.references import step_down_reference
 from db.models import (
     Contact,
     ContactPerson,
@@ -41,8 +42,8 @@ from mashdesk.calendar import WorkingCalendar
 from mashdesk.documents.output import fingerprint, pdf_target
 from mashdesk.early_help import EarlyHelpConfig, early_help_config
 from mashdesk.errors import InputError, NotFound
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
 
 STATUSES: dict[str, str] = {
@@ -86,9 +87,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
-def step_down_reference(step_down_id: int) -> str:
-    """The reference people quote for a step-down ("SD-000042")."""
-    return f"SD-{step_down_id:06d}"
 
 
 def available_actions(status: str, role: str) -> tuple[str, ...]:

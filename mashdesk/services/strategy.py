@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from db.references import discussion_reference
 from db.models import (
     Agency,
     Contact,
@@ -54,8 +55,8 @@ from mashdesk.documents.strategy_pack import (
     build_strategy_pack,
 )
 from mashdesk.errors import InputError, NotFound
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from mashdesk.services.queue import due_label
 
@@ -65,8 +66,6 @@ GROUPS = {"to_convene": "To convene (no date yet)", "convened": "Convened (date 
 MEETING_FIELDS = ("immediate_actions", "further_information", "criminal_investigation", "legal_advice")
 
 
-def discussion_reference(discussion_id: int) -> str:
-    return f"SD-{discussion_id:06d}"
 
 
 @lru_cache(maxsize=1)

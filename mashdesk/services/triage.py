@@ -29,7 +29,7 @@ from db.references import contact_reference
 from mashdesk import codes
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import InputError, NotFound, PermissionDenied
-from mashdesk.services.base import Actor, Service, WriteScope
+from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from rules import ChildInput, RuleInputError, Ruleset, ThresholdEngine, TriageResult, load_ruleset
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from mashdesk.demo import build_demo
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.drafts import DraftService
+from mashdesk.drafts import DraftService
 from mashdesk.services.handover import HandoverService
 from tests.ui.driving import open_view, press_view
 from ui.views.handover_view import HandoverView

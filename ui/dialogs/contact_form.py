@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from mashdesk import codes
 from mashdesk.errors import InputError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.contacts import (
     ContactChildInput,
     ContactInput,
@@ -37,7 +37,7 @@ from mashdesk.services.contacts import (
     ContactService,
     ReferrerInput,
 )
-from mashdesk.services.drafts import DraftService
+from mashdesk.drafts import DraftService
 from mashdesk.services.people import PeopleService
 from ui.dialogs.keys import ReturnDoesNotSubmit
 from ui.autosave import Autosaver

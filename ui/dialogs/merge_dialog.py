@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.people import PeopleService, PersonHistory
 from ui.formatting import local_date
 

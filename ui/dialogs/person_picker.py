@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.contacts import OTHER_ROLES
 from mashdesk.services.people import PeopleService, PersonInput
 from ui.dialogs.keys import ReturnDoesNotSubmit

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError, StaleEditError
 from mashdesk.services.contacts import ContactDetail, ContactService
 from mashdesk.services.triage import TriageService

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.errors import InputError, MashDeskError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.contacts import ContactChildInput
-from mashdesk.services.drafts import DraftService
+from mashdesk.drafts import DraftService
 from mashdesk.services.handover import (
     ConversionInput,
     HandoverItem,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from typing import Any
 
 from mashdesk.codes import CONTACT_STATUSES, OPEN_STATUSES
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.queue import QueueQuery, QueueService
 from ui.queue_model import COLUMNS, QueueModel
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.stepdown import (
     CLOSURE_REASONS,
     CONSENT_ANSWERS,

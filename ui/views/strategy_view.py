@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.documents.strategy_pack import DECISIONS, MODES
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.strategy import GROUPS, DiscussionDetail, DiscussionRow, StrategyService
 from ui.formatting import local_date, local_time
 

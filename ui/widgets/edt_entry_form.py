@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.handover import EdtEntryInput, HandoverItem
 from mashdesk.services.people import PeopleService
 from ui.formatting import LONDON

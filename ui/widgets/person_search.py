@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.matching import MatchQuery
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.people import PeopleService, PersonMatch
 from ui.formatting import local_date
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from db.models import Draft
-from mashdesk.services.base import Actor, Service
+from mashdesk.context import Actor, Service
 
 
 @dataclass(frozen=True)
