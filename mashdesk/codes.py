@@ -99,3 +99,6 @@ AGENCIES: dict[str, tuple[str, str | None, bool]] = {
     "other_la": ("Another local authority", "5C", False),
     "voluntary": ("Voluntary sector", "8", False),
 }
+
+#: Contact outcomes that make a contact a referral to children's social care (for re-referrals).
+REFERRAL_OUTCOMES = frozenset({"assessment", "strategy_discussion"})

@@ -22,14 +22,16 @@ from sqlalchemy.orm import Session
 from db import models as m
 from db.base import UTCDateTime
 from db.models.contacts import RAG_RANK
-from mashdesk import audit, names
+from mashdesk import audit
+from mashdesk.people import names
 from mashdesk.codes import CIN_REFERRAL_SOURCES
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.early_help import early_help_config
 from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.context import AppContext
-from mashdesk.services.contacts import REFERRAL_OUTCOMES, children_display
+from mashdesk.codes import REFERRAL_OUTCOMES
+from mashdesk.services.contacts import children_display
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
