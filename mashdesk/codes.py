@@ -40,10 +40,6 @@ PRIMARY_NEEDS: dict[str, str] = {
     "N0": "Not stated",
 }
 
-ETHNICITIES = (
-    "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT"
-).split()
-
 CHANNELS: dict[str, str] = {
     "phone": "Phone",
     "email": "Email",
