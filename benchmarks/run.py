@@ -141,7 +141,7 @@ def save_contact_p95_ms(db: Path, saves: int = 200) -> float:
     from mashdesk.app import open_database
     from mashdesk.services.auth import AuthService
     from mashdesk.services.contacts import ContactChildInput, ContactInput, ContactService, ReferrerInput
-    from mashdesk.services.people import PersonInput
+    from mashdesk.people.service import PersonInput
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "save.sqlite3"

@@ -10,7 +10,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
-from db.direct import aware_utc, utc
+from db.timestamps import to_db_timestamp, utc
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -24,21 +24,22 @@ NAMING = {
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware timestamp stored as UTC.
 
-    PostgreSQL keeps ``timestamptz``; SQLite keeps the UTC wall time. Either way the
-    value read back is an aware ``datetime`` in UTC, and a naive value is refused on
-    write so local times can never be stored by mistake.
+    Values are encoded by :func:`db.timestamps.to_db_timestamp`, the same as every
+    other writer's: PostgreSQL keeps ``timestamptz``; SQLite keeps the UTC wall time as
+    text. Either way the value read back is an aware ``datetime`` in UTC, and a naive
+    value is refused on write so local times can never be stored by mistake.
     """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def bind_processor(self, dialect: Any) -> Any:
+        if dialect.name == "sqlite":  # the one encoder writes SQLite's text itself
+            return lambda value: to_db_timestamp(value, "sqlite")
+        return super().bind_processor(dialect)
+
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        value = aware_utc(value)
-        if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)
-        return value
+        return to_db_timestamp(value, dialect.name)  # type: ignore[no-any-return]
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return utc(value)

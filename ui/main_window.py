@@ -60,7 +60,7 @@ def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
 def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
     from mashdesk.drafts import DraftService
     from mashdesk.services.handover import HandoverService
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.service import PeopleService
     from ui.views.handover_view import HandoverView
 
     return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
@@ -87,8 +87,8 @@ def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.people import PeopleService
-    from ui.views.people_view import PeopleView
+    from mashdesk.people.service import PeopleService
+    from ui.people.people_view import PeopleView
 
     return PeopleView(PeopleService(ctx), actor)
 
@@ -107,9 +107,9 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
     "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.services.handover",
-    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
+    "mashdesk.people.service", "mashdesk.services.stepdown", "mashdesk.services.strategy",
     "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
-    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
+    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.people.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 
@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
         """Record a contact (Ctrl+N); once saved it is in the queue and open."""
         from mashdesk.services.contacts import ContactService
         from mashdesk.drafts import DraftService
-        from mashdesk.services.people import PeopleService
+        from mashdesk.people.service import PeopleService
         from ui.dialogs.contact_form import ContactForm
 
         form = ContactForm(ContactService(self.ctx), PeopleService(self.ctx), DraftService(self.ctx), self.actor,

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_import_persons(args: argparse.Namespace) -> int:
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.service import PeopleService
 
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
@@ -58,8 +58,8 @@ def _dob(text: str | None) -> date | None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from mashdesk.matching import MatchQuery
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.scoring import MatchQuery
+    from mashdesk.people.service import PeopleService
 
     if not args.first_name.strip() and not args.last_name.strip():
         raise InputError("--first-name/--last-name: give a name to search for", "name")

@@ -36,7 +36,7 @@ from mashdesk.errors import InputError, MashDeskError
 from mashdesk.notices import Notice
 from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 
 URGENCIES = ("urgent", "routine")
 #: The morning reminder goes out at this local time on working days.

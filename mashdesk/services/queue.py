@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.direct import Direct, placeholders, utc
 from db.references import contact_reference
-from mashdesk import names
+from mashdesk.people import names
 from mashdesk.notices import Notice
 from mashdesk.context import Actor, AppContext, Service
 

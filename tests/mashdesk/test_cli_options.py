@@ -135,7 +135,7 @@ def test_import_persons(ctx, users, order, tmp_path, capsys):
 
 @ORDERS
 def test_match(ctx, users, actors, order, tmp_path, capsys):
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.service import PeopleService
 
     PeopleService(ctx).import_persons(actors["manager"], _people_csv(tmp_path))
     argv = _argv(order, "match", ["--db", users, "--as", "test.practitioner"],

@@ -28,7 +28,7 @@ from mashdesk.services.handover import (
     shift_day,
     suggest_source,
 )
-from mashdesk.services.people import PeopleService, PersonInput
+from mashdesk.people.service import PeopleService, PersonInput
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -17,7 +17,7 @@ from mashdesk.early_help import EarlyHelpConfigError, early_help_config, load_ea
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.scheduler import run_jobs_now
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
 from mashdesk.services.stepdown import StepDownQuery, StepDownService, available_actions, open_step_down
 from tests.helpers import police_notification

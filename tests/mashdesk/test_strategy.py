@@ -16,7 +16,7 @@ from mashdesk.documents.base import MARKING
 from mashdesk.documents.strategy_pack import withheld_line
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from mashdesk.services.strategy import StrategyService, convene_discussion, gather_pack
 from tests.helpers import police_notification
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from mashdesk.services.contacts import ContactService
 from mashdesk.drafts import DraftService
-from mashdesk.services.people import PeopleService
+from mashdesk.people.service import PeopleService
 from ui.dialogs.contact_form import ContactForm
 
 pytestmark = pytest.mark.qt
@@ -32,7 +32,7 @@ TYPIST = textwrap.dedent("""
     from mashdesk.context import AppContext
     from mashdesk.services.contacts import ContactService
     from mashdesk.drafts import DraftService
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.service import PeopleService
     from ui.dialogs.contact_form import ContactForm
     engine = make_engine({url!r})
     ctx = AppContext(engine, make_session_factory(engine))

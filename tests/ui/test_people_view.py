@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from mashdesk.services.people import PeopleService, PersonInput
+from mashdesk.people.service import PeopleService, PersonInput
 from tests.ui.driving import open_view
-from ui.dialogs.merge_dialog import MergeDialog
-from ui.views.people_view import PeopleView
+from ui.people.merge_dialog import MergeDialog
+from ui.people.people_view import PeopleView
 
 pytestmark = pytest.mark.qt
 

@@ -19,7 +19,7 @@ from mashdesk.documents.base import MARKING
 from mashdesk.early_help import early_help_config
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
 from mashdesk.services.stepdown import StepDownService
 from tests.helpers import fake_print_dialog, police_notification

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.models import Contact, Decision
 from mashdesk.paths import data_dir
 from ui.dialogs.contact_form import ContactForm
-from ui.dialogs.person_picker import PersonPickerDialog
+from ui.people.person_picker import PersonPickerDialog
 from ui.dialogs.threshold_dialog import ThresholdDialog
 from ui.dialogs.triage_dialogs import ScreenDialog
 from tests.conftest import FakeClock

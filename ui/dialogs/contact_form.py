@@ -38,10 +38,10 @@ from mashdesk.services.contacts import (
     ReferrerInput,
 )
 from mashdesk.drafts import DraftService
-from mashdesk.services.people import PeopleService
+from mashdesk.people.service import PeopleService
 from ui.dialogs.keys import ReturnDoesNotSubmit
 from ui.autosave import Autosaver
-from ui.dialogs.person_picker import PersonPickerDialog, PickedPerson
+from ui.people.person_picker import PersonPickerDialog, PickedPerson
 
 LONDON = QTimeZone(b"Europe/London")
 NO_AGENCY = "(none — a member of the public, family or anonymous)"

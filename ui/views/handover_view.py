@@ -47,7 +47,7 @@ from mashdesk.services.handover import (
     HandoverSheet,
     parse_children,
 )
-from mashdesk.services.people import PeopleService, PersonInput
+from mashdesk.people.service import PeopleService, PersonInput
 from ui.autosave import INTERVAL_MS as AUTOSAVE_MS
 from ui.autosave import Autosaver
 from ui.formatting import LONDON, local_time

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from mashdesk.context import Actor
 from mashdesk.services.handover import EdtEntryInput, HandoverItem
-from mashdesk.services.people import PeopleService
+from mashdesk.people.service import PeopleService
 from ui.formatting import LONDON
-from ui.widgets.person_search import PersonSearchPanel
+from ui.people.person_search import PersonSearchPanel
 
 
 class LinkPersonDialog(QDialog):

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor
-from mashdesk.services.people import PeopleService, PersonHistory
+from mashdesk.errors import MashDeskError
+from mashdesk.people.service import PeopleService
+from mashdesk.people.views import PersonHistory
 from ui.formatting import local_date
 
 

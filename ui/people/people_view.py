@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor
-from mashdesk.services.people import PeopleService, PersonHistory, PersonInput
-from ui.dialogs.merge_dialog import MergeDialog
+from mashdesk.errors import MashDeskError
+from mashdesk.people.service import PeopleService, PersonInput
+from mashdesk.people.views import PersonHistory
 from ui.formatting import local_date, local_time
-from ui.widgets.person_search import PersonSearchPanel
+from ui.people.merge_dialog import MergeDialog
+from ui.people.person_search import PersonSearchPanel
 
 
 def history_html(p: PersonHistory) -> str:

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.matching import MatchQuery
 from mashdesk.context import Actor
-from mashdesk.services.people import PeopleService, PersonMatch
+from mashdesk.people.scoring import MatchQuery
+from mashdesk.people.service import PeopleService
+from mashdesk.people.views import PersonMatch
 from ui.formatting import local_date
 
 DEBOUNCE_MS = 300

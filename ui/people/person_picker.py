@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.context import Actor
+from mashdesk.people.service import PeopleService, PersonInput
 from mashdesk.services.contacts import OTHER_ROLES
-from mashdesk.services.people import PeopleService, PersonInput
 from ui.dialogs.keys import ReturnDoesNotSubmit
-from ui.widgets.person_search import PersonSearchPanel, parse_dob
+from ui.people.person_search import PersonSearchPanel, parse_dob
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""People: adding them with their search keys, finding the known child, importing, merging."""
+"""People: adding them with their search keys, finding the known child, importing, merging (units of work)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Column, Index, Table, UniqueConstraint, delete, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.base import Base
-from db.models import Address, Contact, ContactPerson, Person, PersonAddress, PersonMerge, PersonName, User
-from mashdesk import matching, names, validators
-from mashdesk.errors import InputError, NotFound
-from mashdesk.matching import MatchQuery
-from mashdesk.people_import import ImportRow, parse_csv
+from db.models import Address, Person, PersonAddress, PersonMerge, PersonName
+from mashdesk import validators
 from mashdesk.context import Actor, Service
+from mashdesk.errors import InputError, NotFound
+from mashdesk.people import blocking, names
+from mashdesk.people.history import contact_summaries, flags_of, merge_summaries, previous_contacts
+from mashdesk.people.importing import ImportRow, parse_csv
+from mashdesk.people.merging import MERGE_FILL_FIELDS, MERGE_FLAG_FIELDS, move_links, restore_links
+from mashdesk.people.scoring import MatchQuery
+from mashdesk.people.views import ImportResult, MergeSummary, PersonHistory, PersonMatch
 
 
 @dataclass
@@ -71,10 +74,6 @@ def validate_person(data: PersonInput, today: date) -> None:
     data.postcode = _checked(data.postcode, validators.postcode, "postcode", "postcode")
 
 
-#: Kept for callers that import it from here; the rule lives in :mod:`mashdesk.validators`.
-postcode_key = validators.postcode_key
-
-
 def add_person(session: Session, data: PersonInput, user_id: int | None, now: datetime) -> Person:
     """Add a person (and their aliases and address) with the search keys filled in."""
     validate_person(data, now.date())
@@ -91,116 +90,15 @@ def add_person(session: Session, data: PersonInput, user_id: int | None, now: da
                     for f, last in data.aliases]
     if data.postcode or data.address_line1:
         address = Address(line1=data.address_line1 or "", town=data.town or "", postcode=data.postcode,
-                          postcode_key=postcode_key(data.postcode))
+                          postcode_key=validators.postcode_key(data.postcode))
         person.addresses = [PersonAddress(address=address, current=True)]
     session.add(person)
     return person
 
 
-# -- what the services hand back -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PersonMatch:
-    """A candidate of the known-child search, with its history at a glance."""
-
-    person_id: int
-    external_id: str | None
-    name: str
-    date_of_birth: date | None
-    expected_date_of_birth: date | None
-    sex: str
-    postcode: str | None
-    score: float
-    band: str
-    reasons: tuple[str, ...]
-    contacts_12m: int
-    referrals_12m: int
-    flags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ContactSummary:
-    contact_id: int
-    reference: str
-    received_at: datetime
-    role: str
-    outcome: str | None
-    referral: bool
-
-
-@dataclass(frozen=True)
-class MergeSummary:
-    merge_id: int
-    survivor_id: int
-    merged_id: int
-    merged_at: datetime
-    merged_by: str
-    undone_at: datetime | None
-
-
-@dataclass(frozen=True)
-class PersonHistory:
-    """A person's record and what the MASH knows of them, as a practitioner reads it."""
-
-    person_id: int
-    version: int
-    external_id: str | None
-    first_name: str
-    last_name: str
-    date_of_birth: date | None
-    expected_date_of_birth: date | None
-    sex: str
-    nhs_number: str | None
-    upn: str | None
-    address: str | None
-    other_names: tuple[str, ...]
-    open_case: bool
-    cp_plan_current: bool
-    cp_plan_previous: bool
-    warning: str | None
-    contacts_12m: int
-    referrals_12m: int
-    #: Every contact the person is in, newest first.
-    contacts: tuple[ContactSummary, ...]
-    merged_into_id: int | None
-    merges: tuple[MergeSummary, ...]
-    flags: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-
-
-def flags_of(person: Person, referrals_12m: int) -> tuple[str, ...]:
-    """What a practitioner must notice about a person at a glance."""
-    out = []
-    if person.open_case:
-        out.append("open case")
-    if person.cp_plan_current:
-        out.append("child protection plan")
-    elif person.cp_plan_previous:
-        out.append("previous child protection plan")
-    if referrals_12m:
-        out.append("re-referral: referred in the last 12 months")
-    if person.warning:
-        out.append(f"warning: {person.warning}")
-    return tuple(out)
-
-
 def _current_postcode(person: Person) -> str | None:
     current = [pa.address for pa in person.addresses if pa.current] or [pa.address for pa in person.addresses]
     return current[-1].postcode if current else None
-
-
-#: Person fields a merge copies to the survivor when the survivor has none (restored by unmerge).
-MERGE_FILL_FIELDS = ("nhs_number", "upn", "school", "gp", "ethnicity", "first_language", "religion", "warning")
-MERGE_FLAG_FIELDS = ("open_case", "cp_plan_current", "cp_plan_previous", "disabled")
 
 
 class PeopleService(Service):
@@ -229,11 +127,9 @@ class PeopleService(Service):
     def _search(self, s: Session, query: MatchQuery, limit: int) -> list[PersonMatch]:
         if limit < 1:
             raise InputError("limit: at least 1", "limit")
-        ranked = matching.match(s, _clean_query(query), limit)
+        ranked = blocking.match(s, _clean_query(query), limit)
         if not ranked:
             return []
-        from mashdesk.services.contacts import previous_contacts
-
         ids = [scored.person_id for scored, _ in ranked]
         people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(ids))
                                              .options(selectinload(Person.addresses)))}
@@ -254,28 +150,14 @@ class PeopleService(Service):
     # -- one person ----------------------------------------------------------------------------
     def history(self, actor: Actor, person_id: int) -> PersonHistory:
         """A person's record, their contacts (the last 12 months counted), case status and merges."""
-        from mashdesk.services.contacts import REFERRAL_OUTCOMES, previous_contacts
-
         with self.read(actor, "person.read") as s:
             p = s.scalar(select(Person).where(Person.id == person_id).options(
                 selectinload(Person.names), selectinload(Person.addresses)))
             if p is None:
                 raise NotFound(f"person {person_id} does not exist")
             contacts_12m, referrals_12m = previous_contacts(s, [p.id], self.ctx.now())[p.id]
-            contacts = tuple(
-                ContactSummary(contact_id=c.id, reference=c.reference, received_at=c.received_at, role=role,
-                               outcome=c.outcome, referral=c.outcome in REFERRAL_OUTCOMES)
-                for c, role in s.execute(
-                    select(Contact, ContactPerson.role).join(ContactPerson, ContactPerson.contact_id == Contact.id)
-                    .where(ContactPerson.person_id == p.id)
-                    .order_by(Contact.received_at.desc(), Contact.id.desc())))
-            merges = tuple(
-                MergeSummary(merge_id=m.id, survivor_id=m.survivor_id, merged_id=m.merged_id,
-                             merged_at=m.merged_at, merged_by=by, undone_at=m.undone_at)
-                for m, by in s.execute(
-                    select(PersonMerge, User.display_name).join(User, User.id == PersonMerge.merged_by_id)
-                    .where((PersonMerge.survivor_id == p.id) | (PersonMerge.merged_id == p.id))
-                    .order_by(PersonMerge.id.desc())))
+            contacts = contact_summaries(s, p.id)
+            merges = merge_summaries(s, p.id)
             current = [pa.address for pa in p.addresses if pa.current]
             return PersonHistory(
                 person_id=p.id, version=p.version, external_id=p.external_id, first_name=p.first_name,
@@ -297,7 +179,7 @@ class PeopleService(Service):
 
     # -- importing -----------------------------------------------------------------------------
     def import_persons(self, actor: Actor, source: str | Path | IO[str]) -> ImportResult:
-        """Import a people CSV (see :mod:`mashdesk.people_import`) all or nothing.
+        """Import a people CSV (see :mod:`mashdesk.people.importing`) all or nothing.
 
         A row whose ``external_id`` is already known updates that person: the cells given
         replace what is recorded, empty cells leave it as it is, new aliases are added and a
@@ -330,7 +212,7 @@ class PeopleService(Service):
             w.audit("person_import", None, f"imported {len(rows)} people from {Path(label).name}",
                     created=created, updated=updated, rows=len(rows))
         if updated:
-            matching.forget_names(self.ctx.engine)
+            blocking.forget_names(self.ctx.engine)
         return ImportResult(created=created, updated=updated)
 
     # -- merging -------------------------------------------------------------------------------
@@ -351,7 +233,7 @@ class PeopleService(Service):
                 if p.merged_into_id is not None:
                     raise InputError(f"merge: {p.full_name} ({p.id}) was already merged into person "
                                      f"{p.merged_into_id}", "merged_id")
-            moved, removed = _move_links(s, merged_id, survivor_id)
+            moved, removed = move_links(s, merged_id, survivor_id)
             name = PersonName(person_id=survivor_id, kind="merged", first_name=merged.first_name,
                               last_name=merged.last_name, **names.keys(merged.first_name, merged.last_name))
             s.add(name)
@@ -389,7 +271,7 @@ class PeopleService(Service):
                 raise InputError(f"unmerge: {survivor.full_name} was since merged into person "
                                  f"{survivor.merged_into_id}; undo that merge first", "merge_id")
             links = record.moved_links
-            _restore_links(s, links, record.merged_id, record.survivor_id)
+            restore_links(s, links, record.merged_id, record.survivor_id)
             for attr, (before, after) in links.get("filled", {}).items():
                 if getattr(survivor, attr) == after:
                     setattr(survivor, attr, before)
@@ -401,7 +283,7 @@ class PeopleService(Service):
             s.flush()
             w.audit("person_merge", record.id, f"undid the merge of {merged.full_name} ({merged.id}) into "
                     f"{survivor.full_name} ({survivor.id})", survivor_id=survivor.id, merged_id=merged.id)
-        matching.forget_names(self.ctx.engine)
+        blocking.forget_names(self.ctx.engine)
 
     def merges(self, actor: Actor, person_id: int) -> list[MergeSummary]:
         """Merges a person took part in (as survivor or duplicate), newest first."""
@@ -462,7 +344,7 @@ def _update_from_row(person: Person, row: ImportRow, user_id: int | None, today:
             person.names.append(PersonName(kind="alias", first_name=first, last_name=last,
                                            **names.keys(first, last)))
             known.add((first.lower(), last.lower()))
-    key = postcode_key(row.postcode)
+    key = validators.postcode_key(row.postcode)
     if key and key not in {pa.address.postcode_key for pa in person.addresses if pa.current}:
         for pa in person.addresses:
             if pa.current:
@@ -473,100 +355,4 @@ def _update_from_row(person: Person, row: ImportRow, user_id: int | None, today:
     person.updated_by_id = user_id
 
 
-# -- moving links for merge and unmerge ------------------------------------------------------------
-
-#: Tables whose links to people are the merge's own bookkeeping, never moved.
-_NOT_MOVED = frozenset({"people", "person_merges"})
-
-
-def _person_links() -> list[tuple[Table, Column[Any]]]:
-    """Every (table, column) holding a person's id, found from the schema so new tables are covered."""
-    out = []
-    for table in Base.metadata.sorted_tables:
-        if table.name in _NOT_MOVED:
-            continue
-        for column in table.columns:
-            if any(fk.column.table.name == "people" for fk in column.foreign_keys):
-                out.append((table, column))
-    return out
-
-
-def _primary_key(table: Table) -> Column[Any]:
-    (pk,) = table.primary_key.columns
-    return pk
-
-
-def _unique_sets(table: Table) -> list[UniqueConstraint | Index]:
-    return ([c for c in table.constraints if isinstance(c, UniqueConstraint)]
-            + [i for i in table.indexes if i.unique])
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _from_json(column: Column[Any], value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        return value
-    if python_type is datetime:
-        return datetime.fromisoformat(value)
-    if python_type is date:
-        return date.fromisoformat(value)
-    return value
-
-
-def _move_links(s: Session, merged_id: int, survivor_id: int) -> tuple[dict[str, list[int]], dict[str, list[Any]]]:
-    """Point every link of ``merged_id`` at ``survivor_id``.
-
-    Returns the moved rows' ids by ``table.column``, and the rows removed (as column →
-    value) because moving them would have duplicated a row the survivor already has
-    or would link the survivor to itself.
-    """
-    moved: dict[str, list[int]] = {}
-    removed: dict[str, list[Any]] = {}
-    for table, column in _person_links():
-        pk = _primary_key(table)
-        person_columns = [c for t, c in _person_links() if t is table]
-        uniques = [[c for c in u.columns if c is not column] for u in _unique_sets(table)
-               if column.name in u.columns]
-        for row in s.execute(select(table).where(column == merged_id)).mappings().all():
-            clash = any(row[c.name] in (merged_id, survivor_id) for c in person_columns if c is not column)
-            for others in uniques:
-                if clash:
-                    break
-                existing = select(pk).where(column == survivor_id, *[c == row[c.name] for c in others])
-                clash = s.scalar(existing) is not None
-            key = f"{table.name}.{column.name}"
-            if clash:
-                removed.setdefault(table.name, []).append({k: _jsonable(v) for k, v in row.items()})
-                s.execute(delete(table).where(pk == row[pk.name]))
-            else:
-                moved.setdefault(key, []).append(row[pk.name])
-        if key_ids := moved.get(f"{table.name}.{column.name}"):
-            s.execute(update(table).where(pk.in_(key_ids)).values({column.name: survivor_id}))
-    return moved, removed
-
-
-def _restore_links(s: Session, links: dict[str, Any], merged_id: int, survivor_id: int) -> None:
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
-    for key, ids in links.get("moved", {}).items():
-        table_name, column_name = key.split(".")
-        table = tables[table_name]
-        column = table.c[column_name]
-        s.execute(update(table).where(_primary_key(table).in_(ids), column == survivor_id)
-                  .values({column_name: merged_id}))
-    for table_name, rows in links.get("removed", {}).items():
-        table = tables[table_name]
-        s.execute(insert(table), [{k: _from_json(table.c[k], v) for k, v in row.items()} for row in rows])
-    added = links.get("added_names", [])
-    if added:
-        s.execute(delete(PersonName).where(PersonName.id.in_(added)))
-    s.expire_all()
-
-
-__all__ = ["ContactSummary", "ImportResult", "MergeSummary", "PeopleService", "PersonHistory", "PersonInput",
-           "PersonMatch", "add_person", "postcode_key", "validate_person"]
+__all__ = ["PeopleService", "PersonInput", "add_person", "validate_person"]
