@@ -64,16 +64,16 @@ def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
     from mashdesk.drafts import DraftService
-    from mashdesk.services.handover import HandoverService
+    from mashdesk.handover.service import HandoverService
     from mashdesk.services.people import PeopleService
-    from ui.views.handover_view import HandoverView
+    from ui.handover.view import HandoverView
 
     return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
 
 
 def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.stepdown import StepDownService
-    from ui.views.stepdowns_view import StepDownsView
+    from mashdesk.stepdown.service import StepDownService
+    from ui.stepdown.view import StepDownsView
 
     return StepDownsView(StepDownService(ctx), actor)
 
@@ -111,10 +111,10 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
-    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.services.handover",
-    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
-    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
-    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
+    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.handover.service",
+    "mashdesk.services.people", "mashdesk.stepdown.service", "mashdesk.services.strategy",
+    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.handover.view",
+    "ui.stepdown.view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 

@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_handover(args: argparse.Namespace) -> int:
-    from mashdesk.services.handover import HandoverService
+    from mashdesk.handover.service import HandoverService
 
     try:
         day = date.fromisoformat(args.date)

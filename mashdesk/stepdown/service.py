@@ -1,31 +1,18 @@
-"""Step-downs to Early Help: consent, the receiving centre, its life, and step-up back to the MASH.
+"""Step-downs to Early Help: the units of work (consent, the receiving centre, its life, step-up).
 
-The life of a step-down (domain.md, "Early Help step-down and step-up")::
-
-    draft ──consent given──▶ (draft, ready) ──send──▶ sent ──accept──▶ accepted ──allocate──▶ allocated
-      │                                                 │                                        │
-      └─consent refused─▶ consent_refused               └─decline─▶ declined (send elsewhere)    first contact
-            (the manager closes it, or asks again)                                              ▼
-                                                                             engaged ──review every 12 weeks
-    any open step-down ──step up──▶ stepped_up (a new contact in the MASH queue)
-    open step-downs ──close──▶ closed (outcomes met / family declined or disengaged / no further action)
-
-Which action may start from which status is :data:`TRANSITIONS`, the one table both the service
-and the window read. Every action is one audited unit of work and stamps a :class:`StepDownEvent`.
+Which action may start from which status is ``workflow.TRANSITIONS``; every action here is one
+audited unit of work and stamps a :class:`StepDownEvent`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.references import step_down_reference
 from db.models import (
     Contact,
     ContactPerson,
@@ -36,279 +23,33 @@ from db.models import (
     ThresholdAssessment,
     User,
 )
-from db.references import contact_reference
+from db.references import contact_reference, step_down_reference
 from mashdesk import codes, permissions
-from mashdesk.calendar import WorkingCalendar
-from mashdesk.documents.output import fingerprint, pdf_target
-from mashdesk.early_help import EarlyHelpConfig, early_help_config
-from mashdesk.errors import InputError, NotFound
-from mashdesk.notices import Notice
 from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.documents.output import fingerprint, pdf_target
+from mashdesk.errors import InputError, NotFound
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
-
-STATUSES: dict[str, str] = {
-    "draft": "Draft — consent to record",
-    "consent_refused": "Consent refused — manager to decide",
-    "sent": "Sent — to accept or decline",
-    "declined": "Declined by the centre",
-    "accepted": "Accepted — to allocate",
-    "allocated": "Allocated — first contact due",
-    "engaged": "Family engaged",
-    "closed": "Closed",
-    "stepped_up": "Stepped up to the MASH",
-}
-OPEN_STATUSES = ("draft", "consent_refused", "sent", "declined", "accepted", "allocated", "engaged")
-#: Statuses whose first-contact clock runs, and whose review clock runs.
-FIRST_CONTACT_RUNNING = ("accepted", "allocated")
-REVIEW_RUNNING = ("engaged",)
-CLOSURE_REASONS: dict[str, str] = {
-    "outcomes_met": "Outcomes met",
-    "family_declined": "Family declined or disengaged",
-    "no_further_action": "No further action",
-}
-CONSENT_ANSWERS: dict[str, str] = {"given": "Given", "refused": "Refused", "not_asked": "Not asked yet"}
-
-#: action → (statuses it may start from, permission it needs, what it is called in a refusal).
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "record_consent": (("draft",), "stepdown.manage", "have consent recorded"),
-    "send": (("draft", "declined"), "stepdown.manage", "be sent"),
-    "accept": (("sent",), "stepdown.manage", "be accepted"),
-    "decline": (("sent",), "stepdown.manage", "be declined"),
-    "allocate": (("accepted", "allocated", "engaged"), "stepdown.manage", "be allocated"),
-    "first_contact": (("allocated",), "stepdown.manage", "have a first contact recorded"),
-    "review": (("engaged",), "stepdown.manage", "be reviewed"),
-    "close": (
-        ("draft", "sent", "declined", "accepted", "allocated", "engaged"),
-        "stepdown.manage",
-        "be closed",
-    ),
-    "decide_refusal": (("consent_refused",), "stepdown.decide_refusal", "have a consent refusal decided"),
-    "step_up": (OPEN_STATUSES, "stepdown.step_up", "be stepped up"),
-}
-
-
-
-
-def available_actions(status: str, role: str) -> tuple[str, ...]:
-    """The actions a person of ``role`` may take on a step-down in ``status``."""
-    return tuple(
-        action
-        for action, (starts, permission, _) in TRANSITIONS.items()
-        if status in starts and permissions.allowed(role, permission)
-    )
-
-
-def _consented(sd: StepDown) -> bool:
-    """Whether the family consented to the step-down and to information sharing: only then is it sent."""
-    return sd.consent_step_down == "given" and sd.consent_info_sharing == "given"
-
-
-def _actions(sd: StepDown, role: str) -> tuple[str, ...]:
-    """What the window offers now: the allowed transitions, sending only with consent."""
-    return tuple(a for a in available_actions(sd.status, role) if a != "send" or _consented(sd))
-
-
-def _require_state(sd: StepDown, action: str) -> None:
-    starts, _, verb = TRANSITIONS[action]
-    if sd.status not in starts:
-        raise InputError(
-            f"status: a step-down that is {STATUSES.get(sd.status, sd.status).lower()} cannot {verb}",
-            "status",
-        )
-
-
-# -- clocks ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepDownClock:
-    """The deadline running on a step-down now: first contact or the next review."""
-
-    kind: str | None
-    due_at: datetime | None
-    #: ok / due_soon / breached while running; None when no clock runs.
-    state: str | None
-    label: str
-
-
-def clock_for(
-    calendar: WorkingCalendar,
-    status: str,
-    accepted_at: datetime | None,
-    first_contact_due: datetime | None,
-    next_review_due: datetime | None,
-    sent_at: datetime | None,
-    now: datetime,
-) -> StepDownClock:
-    """The clock a person sees for a step-down (the list, the detail, the notices)."""
-    if status in FIRST_CONTACT_RUNNING and first_contact_due is not None and accepted_at is not None:
-        kind, due, start, what = "early_help_first_contact", first_contact_due, accepted_at, "First contact"
-    elif status in REVIEW_RUNNING and next_review_due is not None:
-        weeks = int(calendar.timescale("early_help_review").amount)
-        kind, due, start, what = (
-            "early_help_review",
-            next_review_due,
-            next_review_due - timedelta(weeks=weeks),
-            "Review",
-        )
-    elif status == "sent" and sent_at is not None:
-        return StepDownClock(None, None, None, f"Waiting {_span(now - sent_at)} for an answer")
-    else:
-        return StepDownClock(None, None, None, "")
-    state = calendar.status(due, start, now, kind)
-    local = calendar.localize(due)
-    if state == "breached":
-        label = f"{what} overdue {_span(now - due)}"
-    else:
-        label = f"{what} due {local:%a %d %b}" + (" (soon)" if state == "due_soon" else "")
-    return StepDownClock(kind, due, state, label)
-
-
-def _span(td: timedelta) -> str:
-    hours = int(td.total_seconds() // 3600)
-    if hours >= 48:
-        return f"{hours // 24} days"
-    if hours >= 1:
-        return f"{hours}h"
-    return f"{max(0, int(td.total_seconds() // 60))}m"
-
-
-# -- what is read ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepDownQuery:
-    centre: str | None = None
-    statuses: tuple[str, ...] = ()
-    overdue_only: bool = False
-    #: Step-downs waiting for the centre's answer first (the Early Help inbox).
-    sent_first: bool = False
-
-
-@dataclass(frozen=True)
-class StepDownRow:
-    id: int
-    reference: str
-    version: int
-    family: str
-    contact_reference: str
-    centre: str
-    status: str
-    sent_at: datetime | None
-    worker: str | None
-    clock: StepDownClock
-
-
-@dataclass(frozen=True)
-class FamilyMember:
-    person_id: int
-    name: str
-    role: str
-    relationship: str | None
-    date_of_birth: date | None
-    sex: str
-
-
-@dataclass(frozen=True)
-class EventView:
-    at: datetime
-    by: str
-    kind: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CheckSummary:
-    agency: str
-    answer: str | None
-    withheld: bool
-
-
-@dataclass(frozen=True)
-class ChildDecision:
-    child: str
-    level: int
-    outcome: str
-    primary_need: str | None
-    suggested_level: int | None
-    reasons: tuple[str, ...]
-    override_reason: str | None
-
-
-@dataclass(frozen=True)
-class StepDownDetail:
-    id: int
-    reference: str
-    version: int
-    status: str
-    centre_code: str | None
-    centre: str
-    consent_step_down: str
-    consent_info_sharing: str
-    needs: str
-    decision_summary: str
-    contact_id: int
-    contact_reference: str
-    contact_received_at: datetime
-    concern: str
-    sent_at: datetime | None
-    accepted_at: datetime | None
-    declined_reason: str | None
-    allocated_worker: str | None
-    first_contact_due_at: datetime | None
-    first_contact_at: datetime | None
-    next_review_due_at: datetime | None
-    closed_at: datetime | None
-    closure_reason: str | None
-    stepped_up_contact_id: int | None
-    clock: StepDownClock
-    actions: tuple[str, ...]
-    family: list[FamilyMember] = field(default_factory=list)
-    decisions: list[ChildDecision] = field(default_factory=list)
-    checks: list[CheckSummary] = field(default_factory=list)
-    events: list[EventView] = field(default_factory=list)
-
-    @property
-    def children(self) -> list[FamilyMember]:
-        return [m for m in self.family if m.role == "child"]
-
-    @property
-    def stepped_up_reference(self) -> str | None:
-        return contact_reference(self.stepped_up_contact_id) if self.stepped_up_contact_id else None
-
-
-def milestones(d: StepDownDetail, when: Callable[[datetime | None], str]) -> list[tuple[str, str]]:
-    """The steps of a step-down's life so far, labelled, for the window and the form alike.
-
-    ``when`` shows a moment (the window and the printed form format times their own way).
-    """
-    if d.first_contact_at:
-        first = when(d.first_contact_at)
-    else:
-        first = f"due {when(d.first_contact_due_at)}" if d.first_contact_due_at else "—"
-    rows = [
-        ("Sent", when(d.sent_at) or "—"),
-        ("Accepted", when(d.accepted_at) or "—"),
-        ("Allocated worker", d.allocated_worker or "—"),
-        ("First contact", first or "—"),
-        ("Next review due", when(d.next_review_due_at) or "—"),
-    ]
-    if d.declined_reason:
-        rows.append(("Declined", d.declined_reason))
-    if d.closure_reason:
-        rows.append(
-            ("Closed", f"{CLOSURE_REASONS.get(d.closure_reason, d.closure_reason)}, {when(d.closed_at)}")
-        )
-    if d.stepped_up_reference:
-        rows.append(
-            (
-                "Stepped up",
-                f"to the MASH as {d.stepped_up_reference} ({codes.CIN_REFERRAL_SOURCES['5D']}), "
-                f"{when(d.closed_at)}",
-            )
-        )
-    return rows
-
+from mashdesk.stepdown.centres import EarlyHelpConfig, early_help_config
+from mashdesk.stepdown.views import (
+    CheckSummary,
+    ChildDecision,
+    EventView,
+    FamilyMember,
+    StepDownDetail,
+    StepDownQuery,
+    StepDownRow,
+    StepUpResult,
+)
+from mashdesk.stepdown.workflow import (
+    CLOSURE_REASONS,
+    FIRST_CONTACT_RUNNING,
+    OPEN_STATUSES,
+    REVIEW_RUNNING,
+    clock_for,
+    consented,
+    offered_actions,
+    require_state,
+)
 
 # -- the hook for the authorisation of an early_help decision ----------------------------------------
 
@@ -370,15 +111,6 @@ def _event(w: WriteScope, sd: StepDown, kind: str, note: str = "", **detail: Any
         )
     )
 
-
-# -- the service --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepUpResult:
-    contact_id: int
-    contact_reference: str
-    version: int
 
 
 class StepDownService(Service):
@@ -539,7 +271,10 @@ class StepDownService(Service):
                     sd.sent_at,
                     now,
                 ),
-                actions=_actions(sd, actor.role),
+                actions=offered_actions(
+                    sd.status, actor.role,
+                    consent_given=consented(sd.consent_step_down, sd.consent_info_sharing),
+                ),
                 family=family,
                 decisions=_child_decisions(s, contact),
                 checks=checks,
@@ -553,7 +288,7 @@ class StepDownService(Service):
 
     def form_pdf(self, actor: Actor, step_down_id: int) -> bytes:
         """The step-down form for the receiving team, as ``actor`` may read it."""
-        from mashdesk.documents.stepdown_form import build_step_down_form
+        from mashdesk.stepdown.documents import build_step_down_form
 
         detail = self.get(actor, step_down_id)
         return build_step_down_form(
@@ -585,7 +320,7 @@ class StepDownService(Service):
     # -- writes -----------------------------------------------------------------------------------------
     def _edit(self, w: WriteScope, step_down_id: int, expected_version: int, action: str) -> StepDown:
         sd = w.get_for_edit(StepDown, step_down_id, expected_version, "step-down")
-        _require_state(sd, action)
+        require_state(sd.status, action)
         return sd
 
     def _done(self, w: WriteScope, sd: StepDown, kind: str, note: str, summary: str, **detail: Any) -> int:
@@ -695,7 +430,7 @@ class StepDownService(Service):
             raise InputError("needs: say what the family needs help with", "needs")
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "send")
-            if not _consented(sd):
+            if not consented(sd.consent_step_down, sd.consent_info_sharing):
                 raise InputError(
                     "consent: a step-down is sent only with the family's consent to the step-down "
                     "and to information sharing; record it first",
@@ -903,72 +638,3 @@ def _child_decisions(s: Session, contact: Contact) -> list[ChildDecision]:
 
 
 # -- the scheduler's sweep ----------------------------------------------------------------------------
-
-
-def step_down_deadline_notices(
-    ctx: AppContext, actor: Actor, now: datetime, limit: int = 500
-) -> list[Notice]:
-    """First contacts and reviews due soon or overdue, for Early Help and the MASH managers."""
-    calendar, config = ctx.calendar, early_help_config()
-    # The last quarter of 5 working days, or of 12 weeks, starts well inside these horizons.
-    soon_first, soon_review = now + timedelta(days=7), now + timedelta(weeks=4)
-    stmt = (
-        select(
-            StepDown.id,
-            StepDown.status,
-            StepDown.accepted_at,
-            StepDown.first_contact_due_at,
-            StepDown.next_review_due_at,
-            StepDown.sent_at,
-            StepDown.centre,
-            Contact.children_display,
-        )
-        .join(Contact, Contact.id == StepDown.contact_id)
-        .where(
-            or_(
-                and_(StepDown.status.in_(FIRST_CONTACT_RUNNING), StepDown.first_contact_due_at <= soon_first),
-                and_(StepDown.status.in_(REVIEW_RUNNING), StepDown.next_review_due_at <= soon_review),
-            )
-        )
-        .order_by(StepDown.id)
-        .limit(limit)
-    )
-    with ctx.session_factory() as s:
-        rows = s.execute(stmt).all()
-    notices = []
-    for ident, status, accepted, first_due, review_due, sent, centre, family in rows:
-        clock = clock_for(calendar, status, accepted, first_due, review_due, sent, now)
-        if clock.state not in ("due_soon", "breached"):
-            continue
-        what = "first contact" if clock.kind == "early_help_first_contact" else "review"
-        ref = step_down_reference(ident)
-        notices.append(
-            Notice(
-                key=f"stepdown-{what.replace(' ', '-')}:{clock.state}:{ident}:{clock.due_at:%Y%m%d}",
-                level=clock.state,
-                title=f"{ref} {what} {'overdue' if clock.state == 'breached' else 'due soon'}",
-                text=f"{family} — {clock.label} ({config.centre_name(centre)})",
-                entity="step_down",
-                entity_id=ident,
-            )
-        )
-    return notices
-
-
-__all__ = [
-    "CLOSURE_REASONS",
-    "OPEN_STATUSES",
-    "STATUSES",
-    "TRANSITIONS",
-    "StepDownDetail",
-    "StepDownQuery",
-    "StepDownRow",
-    "StepDownService",
-    "StepUpResult",
-    "available_actions",
-    "milestones",
-    "clock_for",
-    "open_step_down",
-    "step_down_deadline_notices",
-    "step_down_reference",
-]

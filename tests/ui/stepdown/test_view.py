@@ -16,16 +16,16 @@ from sqlalchemy import select
 
 from db.models import Agency, AgencyCheck, AuditEvent
 from mashdesk.documents.base import MARKING
-from mashdesk.early_help import early_help_config
+from mashdesk.stepdown.centres import early_help_config
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.people import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
-from mashdesk.services.stepdown import StepDownService
+from mashdesk.stepdown.service import StepDownService
 from tests.helpers import fake_print_dialog, police_notification
 from tests.ui.driving import open_view
-from ui.views import stepdowns_view
-from ui.views.stepdowns_view import STATUS_FILTERS, StepDownsView, print_pdf
+from ui.stepdown import view as stepdowns_view
+from ui.stepdown.view import STATUS_FILTERS, StepDownsView, print_pdf
 
 pytestmark = pytest.mark.qt
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

@@ -39,20 +39,15 @@ from mashdesk.errors import InputError, MashDeskError
 from mashdesk.context import Actor
 from mashdesk.services.contacts import ContactChildInput
 from mashdesk.drafts import DraftService
-from mashdesk.services.handover import (
-    ConversionInput,
-    HandoverItem,
-    HandoverPeriod,
-    HandoverService,
-    HandoverSheet,
-    parse_children,
-)
+from mashdesk.handover.parsing import parse_children
+from mashdesk.handover.service import ConversionInput, HandoverService
+from mashdesk.handover.views import HandoverItem, HandoverPeriod, HandoverSheet
 from mashdesk.services.people import PeopleService, PersonInput
 from ui.autosave import INTERVAL_MS as AUTOSAVE_MS
 from ui.autosave import Autosaver
 from ui.formatting import LONDON, local_time
 from ui.progress import run_with_progress
-from ui.widgets.edt_entry_form import EdtEntryForm
+from ui.handover.entry_form import EdtEntryForm
 
 COLUMNS = ["Status", "Urgency", "Call", "Children", "Reported", "Caller", "Outstanding", "Acknowledged"]
 DRAFT_FORM = "edt_entry"

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from mashdesk.cli import run
 from mashdesk.documents.base import MARKING
-from mashdesk.services.handover import EdtEntryInput, HandoverService
+from mashdesk.handover.service import HandoverService
+from mashdesk.handover.views import EdtEntryInput
 
 LONDON = ZoneInfo("Europe/London")
 

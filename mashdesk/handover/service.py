@@ -1,27 +1,20 @@
-"""The Emergency Duty Team's out-of-hours log and the MASH's morning handover of it.
+"""The EDT log and the morning handover: the units of work.
 
-The EDT logs each call of the night (or weekend, or bank holiday) in the period the
-calendar says the call falls in. At the next opening the MASH takes the period over:
-every item is acknowledged by a named manager and then either turned into a contact or
-recorded as needing "no action for the day service", with a reason. Items are never
-deleted; once handed over an entry is read-only except for notes appended to it.
-Anything not dealt with by the ``edt_handover`` deadline (10:00) is breached and stays
-on screen.
+The EDT logs each call in the period the calendar says it falls in (``workflow``); the MASH
+acknowledges every item and turns it into a contact or records "no action for the day service".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
-    Contact,
     EdtEntry,
     EdtEntryNote,
     EdtEntryPerson,
@@ -29,298 +22,24 @@ from db.models import (
     Person,
     User,
 )
-from db.references import contact_reference
-from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
-from mashdesk.errors import InputError, MashDeskError
-from mashdesk.notices import Notice
-from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.clock import LONDON
+from mashdesk.context import Actor, Service, WriteScope
+from mashdesk.errors import InputError
+from mashdesk.handover.parsing import INDIVIDUAL_SOURCES, address_parts, parse_children, suggest_source
+from mashdesk.handover.views import EdtEntryInput, HandoverItem, HandoverPeriod, HandoverSheet, NoteView
+from mashdesk.handover.workflow import (
+    ENTRY_FIELDS,
+    URGENCIES,
+    AlreadyDealtWith,
+    HandedOver,
+    handover_day,
+    past,
+    period_of_call,
+    shift_day,
+)
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.services.people import PersonInput
-
-URGENCIES = ("urgent", "routine")
-#: The morning reminder goes out at this local time on working days.
-REMINDER_AT = time(8, 45)
-#: What the EDT may change on an entry until it is handed over.
-ENTRY_FIELDS = ("call_at", "caller_name", "caller_agency", "phone", "children_text", "address_text",
-                "reported", "emergency_services", "action_taken", "outstanding", "urgency")
-
-
-class HandedOver(MashDeskError):
-    """The entry was handed over to the MASH: it is read-only except for appended notes."""
-
-
-class AlreadyDealtWith(MashDeskError):
-    """Someone else acknowledged or dealt with the item first."""
-
-
-# -- input and what the service hands back -------------------------------------------------------------
-
-@dataclass
-class EdtEntryInput:
-    """One out-of-hours call as the EDT logs it."""
-
-    call_at: datetime
-    reported: str
-    caller_name: str = ""
-    caller_agency: str | None = None
-    phone: str | None = None
-    children_text: str = ""
-    address_text: str | None = None
-    emergency_services: bool = False
-    action_taken: str = ""
-    outstanding: str = ""
-    urgency: str = "routine"
-    #: Known people linked through the search panel.
-    person_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class NoteView:
-    at: datetime
-    by: str
-    text: str
-
-
-@dataclass(frozen=True)
-class HandoverItem:
-    """One EDT entry with its place in the handover."""
-
-    id: int
-    version: int
-    call_at: datetime
-    caller_name: str
-    caller_agency: str | None
-    phone: str | None
-    children_text: str
-    address_text: str | None
-    reported: str
-    emergency_services: bool
-    action_taken: str
-    outstanding: str
-    urgency: str
-    recorded_by: str | None
-    completed_at: datetime | None
-    period_start: datetime
-    period_end: datetime
-    deadline: datetime
-    people: tuple[tuple[int, str], ...]
-    notes: tuple[NoteView, ...]
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    #: None before acknowledgement, then pending / contact_created / no_action.
-    outcome: str | None
-    contact_id: int | None
-    no_action_reason: str | None
-    dealt_at: datetime | None
-    dealt_by: str | None
-    #: Not dealt with by the deadline (kept once dealt with late).
-    breached: bool
-    #: The EDT may still edit it (not acknowledged, deadline not passed).
-    editable: bool
-
-    @property
-    def urgent(self) -> bool:
-        return self.urgency == "urgent"
-
-    @property
-    def acknowledged(self) -> bool:
-        return self.acknowledged_at is not None
-
-    @property
-    def dealt_with(self) -> bool:
-        return self.outcome in ("contact_created", "no_action")
-
-    @property
-    def contact_reference(self) -> str | None:
-        return contact_reference(self.contact_id) if self.contact_id else None
-
-    @property
-    def children(self) -> str:
-        """The children as the log names them: linked known people, else the free text."""
-        return ", ".join(name for _, name in self.people) or self.children_text or "not named"
-
-    @property
-    def caller(self) -> str:
-        return " · ".join(x for x in (self.caller_name or "Caller not named", self.caller_agency) if x)
-
-    @property
-    def status_label(self) -> str:
-        """pending / acknowledged / contact C-000123 / no action / BREACHED ("(late)" once dealt with late)."""
-        late = " (late)" if self.breached else ""
-        if self.outcome == "contact_created":
-            return f"contact {self.contact_reference}{late}"
-        if self.outcome == "no_action":
-            return f"no action{late}"
-        if self.breached:
-            return "BREACHED"
-        return "acknowledged" if self.acknowledged else "pending"
-
-    @property
-    def became(self) -> str:
-        """What the item became, in words for the sheet."""
-        if self.outcome == "contact_created":
-            return f"Contact {self.contact_reference} recorded by {self.dealt_by}"
-        if self.outcome == "no_action":
-            return f"No action for the day service ({self.dealt_by}): {self.no_action_reason}"
-        return "Not yet dealt with"
-
-
-@dataclass(frozen=True)
-class HandoverPeriod:
-    start: datetime
-    end: datetime
-    deadline: datetime
-    now: datetime
-    items: list[HandoverItem]
-
-    @property
-    def day(self) -> date:
-        return self.end.date()
-
-    @property
-    def unacknowledged(self) -> list[HandoverItem]:
-        return [i for i in self.items if not i.acknowledged]
-
-    @property
-    def outstanding(self) -> list[HandoverItem]:
-        return [i for i in self.items if not i.dealt_with]
-
-    @property
-    def summary(self) -> str:
-        n = len(self.items)
-        urgent = sum(i.urgent for i in self.items)
-        acked = n - len(self.unacknowledged)
-        breached = sum(i.breached for i in self.items)
-        text = (f"{n} item{'s' if n != 1 else ''} ({urgent} urgent) · {acked} acknowledged · "
-                f"{n - len(self.outstanding)} dealt with")
-        return text + (f" · {breached} breached" if breached else "")
-
-
-@dataclass(frozen=True)
-class HandoverSheet:
-    pdf: bytes
-    period: HandoverPeriod
-
-
-# -- the calendar's periods -------------------------------------------------------------------------
-
-def period_of_call(calendar: WorkingCalendar, call_at: datetime) -> tuple[datetime, datetime]:
-    """The out-of-hours period a call falls in; a call in office hours belongs to no period."""
-    if calendar.in_office_hours(call_at):
-        raise InputError("call time: that is in office hours; the EDT logs out-of-hours calls only", "call_at")
-    return calendar.edt_period_ending(calendar.start_of_clock(call_at).date())
-
-
-def handover_day(calendar: WorkingCalendar, now: datetime) -> date:
-    """The working day whose morning handover a manager sees now: today, or the next working day."""
-    today = calendar.localize(now).date()
-    return today if calendar.is_working_day(today) else calendar.next_working_day(today)
-
-
-def shift_day(calendar: WorkingCalendar, now: datetime) -> date:
-    """The day whose opening ends the EDT shift of ``now`` (in office hours: this morning's shift)."""
-    if calendar.in_office_hours(now):
-        return calendar.localize(now).date()
-    return calendar.start_of_clock(now).date()
-
-
-def _past(calendar: WorkingCalendar, deadline: datetime, now: datetime) -> bool:
-    """Whether ``deadline`` has passed at ``now`` (the calendar's rule: breached once passed)."""
-    return calendar.localize(now) > calendar.localize(deadline)
-
-
-# -- the children of a contact made from an entry ------------------------------------------------------
-
-_SPLIT = re.compile(r"\s*(?:[;\n]|,(?!\s*aged?\b)|\band\b|&)\s*", re.IGNORECASE)
-_CHILD = re.compile(
-    r"^(?P<name>[^\W\d_][^\d()]*?)\s*(?:\(\s*(?:aged?\s*)?(?P<age1>\d{1,2})\s*(?:y(?:ea)?rs?)?\s*\)"
-    r"|,?\s*aged?\s*(?P<age2>\d{1,2}))?\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ParsedChild:
-    first_name: str
-    last_name: str
-    age: int | None
-
-
-def parse_children(text: str) -> list[ParsedChild]:
-    """Children written as the EDT types them: "Amelia Smith (7), Jack Smith aged 12; Baby Smith".
-
-    Raises :class:`InputError` (field ``children``) when a part is not a first and last name.
-    """
-    out = []
-    for part in (p for p in _SPLIT.split(text or "") if p and p.strip()):
-        m = _CHILD.match(part.strip())
-        words = m["name"].split() if m else []
-        if len(words) < 2 or not (words[0][0].isupper() and words[-1][0].isupper()):
-            raise InputError(f"children: cannot read {part.strip()!r} as a child's first and last name; "
-                             "name each child", "children")
-        age = m["age1"] or m["age2"]  # type: ignore[index]
-        out.append(ParsedChild(" ".join(words[:-1]), words[-1], int(age) if age else None))
-    return out
-
-
-_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\s*$", re.IGNORECASE)
-
-
-def _address_parts(address: str | None) -> dict[str, str | None]:
-    """Line 1, town and postcode of an address typed as "12 High Street, Bromley BR1 2AB"."""
-    text = (address or "").strip()
-    if not text:
-        return {}
-    postcode = None
-    m = _POSTCODE.search(text)
-    if m:
-        try:
-            postcode = validators.postcode(m[1])
-            text = text[:m.start()].strip().rstrip(",")
-        except ValueError:
-            postcode = None
-    line1, _, town = text.partition(",")
-    return {"address_line1": line1.strip() or None, "town": town.strip() or None, "postcode": postcode}
-
-
-#: Words in the caller's agency → (CIN referral source, agency code). First match wins.
-_SOURCE_WORDS: list[tuple[tuple[str, ...], str, str | None]] = [
-    (("police", "officer", "pc ", "ds ", "dc "), "6", "police"),
-    (("a&e", "emergency department", "hospital"), "3E", "health"),
-    (("health visitor",), "3B", "health"),
-    (("school nurse",), "3C", "health"),
-    (("gp", "surgery", "doctor", "medical centre"), "3A", "health"),
-    (("nhs", "health", "ambulance", "paramedic", "midwife", "111", "nurse"), "3F", "health"),
-    (("school", "academy", "college"), "2A", "education"),
-    (("education",), "2B", "education"),
-    (("housing",), "4", "housing"),
-    (("probation", "prison", "court"), "7", "probation"),
-    (("foster", "children's home", "residential", "social care", "social worker"), "5A", None),
-    (("other local authority", "another local authority", "council"), "5C", "other_la"),
-    (("youth offending",), "5B", "youth_offending"),
-    (("early help", "family centre"), "5D", "early_help"),
-    (("anonymous",), "9", None),
-    (("self", "young person", "the child"), "1C", None),
-    (("parent", "mother", "father", "mum", "dad", "grand", "aunt", "uncle", "relative", "family",
-      "carer", "sibling", "brother", "sister"), "1A", None),
-    (("neighbour", "friend", "acquaintance"), "1B", None),
-    (("public", "passer", "member of"), "1D", None),
-    (("charity", "voluntary", "refuge", "church"), "8", "voluntary"),
-]
-#: Sources whose referrers are family or the public rather than professionals.
-_INDIVIDUAL_SOURCES = frozenset({"1A", "1B", "1C", "1D", "9", "10"})
-
-
-def suggest_source(caller_agency: str | None, caller_name: str = "") -> tuple[str, str | None]:
-    """The CIN referral source (and agency, if it is one of the MASH's) suggested by the caller's agency."""
-    text = f" {(caller_agency or '').lower()} "
-    if not caller_name.strip():
-        return "9", None  # a caller who gave no name is anonymous, whoever they said they were
-    if not text.strip():
-        return "10", None
-    for words, source, agency in _SOURCE_WORDS:
-        if any(w in text for w in words):
-            return source, agency
-    return "8", None
 
 
 @dataclass
@@ -450,8 +169,8 @@ class HandoverService(Service):
             raise InputError("urgency: urgent or routine", "urgency")
         start, end = period_of_call(self.calendar, data.call_at)
         handover = self.calendar.edt_handover(end)
-        if _past(self.calendar, handover, now):
-            raise HandedOver(f"The period ending {_local(end)} was handed over at {_local(handover)}: "
+        if past(self.calendar, handover, now):
+            raise HandedOver(f"The period ending {local_moment(end)} was handed over at {local_moment(handover)}: "
                              "add a note to one of its entries instead")
         return start, end
 
@@ -460,10 +179,10 @@ class HandoverService(Service):
         if ack is not None:
             who = w.session.get(User, ack.acknowledged_by_id)
             raise HandedOver(f"This entry was handed over to {who.display_name if who else 'the MASH'} at "
-                             f"{_local(ack.acknowledged_at)}: it is read-only; add a note instead")
+                             f"{local_moment(ack.acknowledged_at)}: it is read-only; add a note instead")
         handover = self.calendar.edt_handover(entry.period_end)
-        if _past(self.calendar, handover, w.now):
-            raise HandedOver(f"This entry's period was handed over at {_local(handover)}: it is read-only; "
+        if past(self.calendar, handover, w.now):
+            raise HandedOver(f"This entry's period was handed over at {local_moment(handover)}: it is read-only; "
                              "add a note instead")
 
     # -- the morning handover -------------------------------------------------------------------------
@@ -504,7 +223,7 @@ class HandoverService(Service):
             source, agency = suggest_source(entry.caller_agency, entry.caller_name)
             if options.cin_source and options.cin_source != source:
                 source, agency = options.cin_source, None
-            individual = source in _INDIVIDUAL_SOURCES
+            individual = source in INDIVIDUAL_SOURCES
             data = ContactInput(
                 received_at=entry.call_at, channel="edt", cin_source=source, concern=entry.reported,
                 referrer=ReferrerInput(
@@ -563,7 +282,7 @@ class HandoverService(Service):
                              .where(HandoverAcknowledgement.dealt_at.is_(None),
                                     HandoverAcknowledgement.breached.is_(False),
                                     EdtEntry.period_end <= now)).all()
-        due = [ack_id for ack_id, end in rows if _past(self.calendar, self.calendar.edt_handover(end), now)]
+        due = [ack_id for ack_id, end in rows if past(self.calendar, self.calendar.edt_handover(end), now)]
         if not due:
             return []
         with self.write(actor, "handover.mark_breached", "handover item") as w:
@@ -579,10 +298,10 @@ class HandoverService(Service):
 
     def sheet(self, actor: Actor, day: date) -> HandoverSheet:
         """The handover sheet (PDF) of the period ending on the morning of ``day``; printing is audited."""
-        from mashdesk.documents.handover_sheet import build_handover_sheet
+        from mashdesk.handover.documents import build_handover_sheet  # ReportLab loads when a sheet is built
 
         period = self.period(actor, day)
-        pdf = build_handover_sheet(period, actor)
+        pdf = build_handover_sheet(period, f"{actor.display_name} ({actor.role_name})")
         with self.write(actor, "handover.print", "handover sheet") as w:
             w.audit("edt_entry", None, f"printed the EDT handover sheet for {day:%d %b %Y}",
                     entries=[i.id for i in period.items], day=day.isoformat())
@@ -600,7 +319,7 @@ class HandoverService(Service):
     def _acknowledgement(self, w: WriteScope, entry: EdtEntry) -> HandoverAcknowledgement:
         ack = HandoverAcknowledgement(entry_id=entry.id, acknowledged_at=w.now, acknowledged_by_id=w.actor.user_id,
                                       outcome="pending", updated_by_id=w.actor.user_id,
-                                      breached=_past(self.calendar, self.calendar.edt_handover(entry.period_end),
+                                      breached=past(self.calendar, self.calendar.edt_handover(entry.period_end),
                                                      w.now))
         w.session.add(ack)
         entry.acknowledgement = ack
@@ -614,13 +333,13 @@ class HandoverService(Service):
             who = w.session.get(User, ack.dealt_by_id) if ack.dealt_by_id else None
             raise AlreadyDealtWith(
                 f"EDT item {entry.id} was already dealt with by {who.display_name if who else 'someone else'} "
-                f"at {_local(ack.dealt_at)}: reload to see what it became")
+                f"at {local_moment(ack.dealt_at)}: reload to see what it became")
         w.editing.append((HandoverAcknowledgement, ack.id))
         return ack
 
     def _dealt(self, w: WriteScope, entry: EdtEntry, ack: HandoverAcknowledgement) -> None:
         ack.dealt_at, ack.dealt_by_id, ack.updated_by_id = w.now, w.actor.user_id, w.actor.user_id
-        if _past(self.calendar, self.calendar.edt_handover(entry.period_end), w.now):
+        if past(self.calendar, self.calendar.edt_handover(entry.period_end), w.now):
             ack.breached = True
 
     @staticmethod
@@ -637,59 +356,11 @@ class HandoverService(Service):
             return [ContactChildInput(person_id=p.person_id) for p in entry.people], []
         if not entry.children_text.strip():
             raise InputError("children: the entry names no children; name them", "children")
-        address = _address_parts(entry.address_text)
+        address = address_parts(entry.address_text)
         parsed = parse_children(entry.children_text)
         return ([ContactChildInput(new_person=PersonInput(first_name=c.first_name, last_name=c.last_name,
                                                           **address))  # type: ignore[arg-type]
                  for c in parsed], [c.age for c in parsed])
-
-
-# -- scheduled jobs -------------------------------------------------------------------------------------
-
-def handover_reminder_notices(ctx: AppContext, actor: Actor, now: datetime) -> list[Notice]:
-    """At 08:45 on working days: a notice if the period that ended this morning has unacknowledged items."""
-    calendar = ctx.calendar
-    local = calendar.localize(now)
-    if not calendar.is_working_day(local.date()) or local.time() < REMINDER_AT:
-        return []
-    _, end = calendar.edt_period_ending(local.date())
-    deadline = calendar.edt_handover(end)
-    if _past(calendar, deadline, now):
-        return []  # the breach job speaks from the deadline on
-    with ctx.session_factory() as s:
-        waiting = s.scalars(select(EdtEntry.urgency).outerjoin(HandoverAcknowledgement).where(
-            EdtEntry.period_end == end, HandoverAcknowledgement.id.is_(None))).all()
-    if not waiting:
-        return []
-    urgent = sum(u == "urgent" for u in waiting)
-    return [Notice(key=f"handover:reminder:{local.date().isoformat()}", level="due_soon",
-                   title="EDT handover waiting",
-                   text=f"{len(waiting)} item{'s' if len(waiting) != 1 else ''} of the night's EDT log "
-                        f"({urgent} urgent) not yet acknowledged; handover due {deadline:%H:%M}",
-                   entity="handover")]
-
-
-def handover_breach_job(ctx: AppContext, actor: Actor, now: datetime) -> list[Notice]:
-    """At 10:00 (and at start): mark items not dealt with by the deadline as breached, and say so."""
-    HandoverService(ctx).mark_breaches(actor)
-    calendar = ctx.calendar
-    since = now - timedelta(days=14)
-    with ctx.session_factory() as s:
-        rows = s.execute(select(EdtEntry.id, EdtEntry.period_end)
-                         .outerjoin(HandoverAcknowledgement)
-                         .where(EdtEntry.period_end <= now, EdtEntry.period_end >= since,
-                                or_(HandoverAcknowledgement.id.is_(None),
-                                    HandoverAcknowledgement.dealt_at.is_(None)))).all()
-    late: dict[datetime, list[int]] = {}
-    for entry_id, end in rows:
-        if _past(calendar, calendar.edt_handover(end), now):
-            late.setdefault(end, []).append(entry_id)
-    return [Notice(key=f"handover:breached:{end.isoformat()}", level="breached",
-                   title="EDT handover breached",
-                   text=f"{len(ids)} item{'s' if len(ids) != 1 else ''} of the EDT period ending "
-                        f"{_local(end)} not dealt with by {calendar.edt_handover(end):%H:%M}",
-                   entity="handover")
-            for end, ids in sorted(late.items())]
 
 
 # -- reading helpers ----------------------------------------------------------------------------------
@@ -714,7 +385,7 @@ def _items(s: Session, entries: list[EdtEntry], calendar: WorkingCalendar, now: 
     for e in entries:
         ack = e.acknowledgement
         deadline = calendar.edt_handover(e.period_end)
-        past = _past(calendar, deadline, now)
+        overdue = past(calendar, deadline, now)
         dealt = ack is not None and ack.outcome in ("contact_created", "no_action")
         out.append(HandoverItem(
             id=e.id, version=e.version, call_at=e.call_at, caller_name=e.caller_name,
@@ -730,8 +401,8 @@ def _items(s: Session, entries: list[EdtEntry], calendar: WorkingCalendar, now: 
             outcome=ack.outcome if ack else None, contact_id=ack.contact_id if ack else None,
             no_action_reason=ack.no_action_reason if ack else None, dealt_at=ack.dealt_at if ack else None,
             dealt_by=users.get(ack.dealt_by_id) if ack and ack.dealt_by_id else None,
-            breached=bool(ack and ack.breached) or (past and not dealt),
-            editable=ack is None and not past,
+            breached=bool(ack and ack.breached) or (overdue and not dealt),
+            editable=ack is None and not overdue,
         ))
     return out
 
@@ -745,18 +416,5 @@ def _clean(entry: EdtEntry) -> None:
         setattr(entry, name, (getattr(entry, name) or "").strip())
 
 
-def _local(moment: datetime | None) -> str:
-    from mashdesk.clock import LONDON
-
+def local_moment(moment: datetime | None) -> str:
     return f"{moment.astimezone(LONDON):%a %d %b %H:%M}" if moment else "an unknown time"
-
-
-def entry_input_of(item: HandoverItem) -> EdtEntryInput:
-    """The input that would save ``item`` as it is (to edit it during the shift)."""
-    return EdtEntryInput(person_ids=[pid for pid, _ in item.people],
-                         **{f.name: getattr(item, f.name) for f in fields(EdtEntryInput) if f.name != "person_ids"})
-
-
-__all__ = ["AlreadyDealtWith", "ConversionInput", "EdtEntryInput", "HandedOver", "HandoverItem",
-           "HandoverPeriod", "HandoverService", "HandoverSheet", "handover_breach_job", "handover_day",
-           "handover_reminder_notices", "parse_children", "period_of_call", "shift_day", "suggest_source"]

@@ -10,9 +10,9 @@ from mashdesk.demo import build_demo
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.drafts import DraftService
-from mashdesk.services.handover import HandoverService
+from mashdesk.handover.service import HandoverService
 from tests.ui.driving import open_view, press_view
-from ui.views.handover_view import HandoverView
+from ui.handover.view import HandoverView
 
 pytestmark = pytest.mark.qt
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

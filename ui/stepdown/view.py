@@ -34,18 +34,9 @@ from PySide6.QtWidgets import (
 
 from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor
-from mashdesk.services.stepdown import (
-    CLOSURE_REASONS,
-    CONSENT_ANSWERS,
-    OPEN_STATUSES,
-    STATUSES,
-    TRANSITIONS,
-    StepDownDetail,
-    StepDownQuery,
-    StepDownRow,
-    StepDownService,
-    milestones,
-)
+from mashdesk.stepdown.service import StepDownService
+from mashdesk.stepdown.views import StepDownDetail, StepDownQuery, StepDownRow, milestones
+from mashdesk.stepdown.workflow import CLOSURE_REASONS, CONSENT_ANSWERS, OPEN_STATUSES, STATUSES, TRANSITIONS
 from ui.formatting import local_date, local_time
 from ui.progress import run_with_progress
 
