@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from db.models import (
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor, Service, WriteScope
+from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError
 from mashdesk.handover.parsing import INDIVIDUAL_SOURCES, address_parts, parse_children, suggest_source
 from mashdesk.handover.views import EdtEntryInput, HandoverItem, HandoverPeriod, HandoverSheet, NoteView
@@ -297,15 +299,31 @@ class HandoverService(Service):
             return ids
 
     def sheet(self, actor: Actor, day: date) -> HandoverSheet:
-        """The handover sheet (PDF) of the period ending on the morning of ``day``; printing is audited."""
+        """The handover sheet (PDF) of the period ending on the morning of ``day``, built outside any write.
+
+        Saving and printing it are recorded by :meth:`save_sheet` and :meth:`record_sheet_printed`.
+        """
         from mashdesk.handover.documents import build_handover_sheet  # ReportLab loads when a sheet is built
 
         period = self.period(actor, day)
         pdf = build_handover_sheet(period, f"{actor.display_name} ({actor.role_name})")
-        with self.write(actor, "handover.print", "handover sheet") as w:
-            w.audit("edt_entry", None, f"printed the EDT handover sheet for {day:%d %b %Y}",
-                    entries=[i.id for i in period.items], day=day.isoformat())
         return HandoverSheet(pdf=pdf, period=period)
+
+    @staticmethod
+    def sheet_of(sheet: HandoverSheet) -> DocumentOf:
+        """The sheet as the audit trail names it, with the items it showed."""
+        day = sheet.period.day
+        return DocumentOf("handover", None, f"the EDT handover sheet for {day:%d %b %Y}",
+                          save_action="handover.save", print_action="handover.print",
+                          detail={"entries": [i.id for i in sheet.period.items], "day": day.isoformat()})
+
+    def save_sheet(self, actor: Actor, sheet: HandoverSheet, path: str | Path) -> Path:
+        """Save a built sheet to ``path`` (checked, written, audited "saved to file" with its SHA-256)."""
+        return DocumentDelivery(self.ctx).save(actor, self.sheet_of(sheet), sheet.pdf, path)
+
+    def record_sheet_printed(self, actor: Actor, sheet: HandoverSheet, printer: str) -> None:
+        """Record that a built sheet was printed on ``printer``, with its SHA-256 and the items it showed."""
+        DocumentDelivery(self.ctx).printed(actor, self.sheet_of(sheet), sheet.pdf, printer)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def _entries_for_update(self, w: WriteScope, ids: list[int]) -> list[EdtEntry]:

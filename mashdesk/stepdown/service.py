@@ -26,7 +26,7 @@ from db.models import (
 from db.references import contact_reference, step_down_reference
 from mashdesk import codes, permissions
 from mashdesk.context import Actor, AppContext, Service, WriteScope
-from mashdesk.documents.output import fingerprint, pdf_target
+from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError, NotFound
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.stepdown.centres import EarlyHelpConfig, early_help_config
@@ -298,24 +298,19 @@ class StepDownService(Service):
             prepared_for=(f"{actor.display_name} ({actor.role_name})"),
         )
 
+    @staticmethod
+    def form_of(step_down_id: int) -> DocumentOf:
+        """The step-down form as the audit trail names it when it is saved or printed."""
+        return DocumentOf("step_down", step_down_id, f"the step-down form {step_down_reference(step_down_id)}",
+                          save_action="stepdown.form_save", print_action="stepdown.form_print")
+
     def save_form(self, actor: Actor, step_down_id: int, pdf: bytes, path: str | Path) -> Path:
-        """Write a built form to ``path``; audited with the file name and the form's fingerprint."""
-        target = pdf_target(path)
-        with self.write(actor, "stepdown.form_save", "step-down") as w:
-            w.get(StepDown, step_down_id, "step-down")
-            target.write_bytes(pdf)
-            w.audit("step_down", step_down_id,
-                    f"{step_down_reference(step_down_id)}: saved the step-down form as {target.name}",
-                    path=str(target), sha256=fingerprint(pdf))
-        return target
+        """Save a built form to ``path`` (checked, written, audited "saved to file" with its SHA-256)."""
+        return DocumentDelivery(self.ctx).save(actor, self.form_of(step_down_id), pdf, path)
 
     def record_form_printed(self, actor: Actor, step_down_id: int, printer: str, pdf: bytes) -> None:
         """Record that a built form was printed, on which printer and which form exactly."""
-        with self.write(actor, "stepdown.form_print", "step-down") as w:
-            w.get(StepDown, step_down_id, "step-down")
-            w.audit("step_down", step_down_id,
-                    f"{step_down_reference(step_down_id)}: printed the step-down form on {printer}",
-                    printer=printer, sha256=fingerprint(pdf))
+        DocumentDelivery(self.ctx).printed(actor, self.form_of(step_down_id), pdf, printer)
 
     # -- writes -----------------------------------------------------------------------------------------
     def _edit(self, w: WriteScope, step_down_id: int, expected_version: int, action: str) -> StepDown:

@@ -19,7 +19,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QKeySequence, QShor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -46,6 +45,7 @@ from mashdesk.services.people import PeopleService, PersonInput
 from ui.autosave import INTERVAL_MS as AUTOSAVE_MS
 from ui.autosave import Autosaver
 from ui.formatting import LONDON, local_time
+from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
 from ui.handover.entry_form import EdtEntryForm
 
@@ -407,46 +407,27 @@ class HandoverView(QWidget):
 
     def save_sheet(self) -> None:
         default = str(Path.home() / f"edt-handover-{self.selected_day().isoformat()}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the handover sheet", default, "PDF (*.pdf)")
-        if not path:
-            return
-        sheet = self._build_sheet()
-        if sheet is None:
-            return
-        try:
-            Path(path).write_bytes(sheet.pdf)
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the handover sheet", str(exc))
-            return
-        self.message.setText(f"Handover sheet saved to {path}")
-        self.sheet_saved.emit(path)
+        built: list[HandoverSheet] = []
+        saved = save_document(self, "Save the handover sheet", default, lambda: self._sheet_pdf(built),
+                              lambda pdf, path: self.service.save_sheet(self.actor, built[0], path))
+        if saved is not None:
+            self.message.setText(f"Handover sheet saved to {saved}")
+            self.sheet_saved.emit(str(saved))
 
     def print_sheet(self) -> None:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtGui import QPainter
-        from PySide6.QtPdf import QPdfDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        built: list[HandoverSheet] = []
+        printer = print_document(self, lambda: self._sheet_pdf(built),
+                                 lambda pdf, name: self.service.record_sheet_printed(self.actor, built[0], name))
+        if printer is not None:
+            self.message.setText(f"Handover sheet printed on {printer}")
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
-            return
+    def _sheet_pdf(self, built: list[HandoverSheet]) -> bytes | None:
+        """Build the sheet (off the GUI thread), keep it in ``built`` for the record, and give its PDF."""
         sheet = self._build_sheet()
         if sheet is None:
-            return
-        data = QByteArray(sheet.pdf)
-        buffer = QBuffer(data, self)
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        document = QPdfDocument(self)
-        document.load(buffer)
-        painter = QPainter(printer)
-        area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            image = document.render(page, area.size())
-            painter.drawImage(area.topLeft(), image)
-        painter.end()
-        self.message.setText(f"Handover sheet sent to {printer.printerName() or 'the printer'}")
+            return None
+        built.append(sheet)
+        return sheet.pdf
 
     # -- the EDT's log ------------------------------------------------------------------------------------
     def _offer_draft(self) -> None:

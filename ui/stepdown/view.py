@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
-from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +34,7 @@ from mashdesk.stepdown.service import StepDownService
 from mashdesk.stepdown.views import StepDownDetail, StepDownQuery, StepDownRow, milestones
 from mashdesk.stepdown.workflow import CLOSURE_REASONS, CONSENT_ANSWERS, OPEN_STATUSES, STATUSES, TRANSITIONS
 from ui.formatting import local_date, local_time
+from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
 
 from mashdesk.clock import LONDON
@@ -474,65 +471,22 @@ class StepDownsView(QWidget):
     def save_pdf(self) -> None:
         if self.current is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the step-down form", f"step-down-{self.current.reference}.pdf", "PDF (*.pdf)"
+        step_down = self.current
+        saved = save_document(
+            self, "Save the step-down form", f"step-down-{step_down.reference}.pdf", self._build_form,
+            lambda pdf, path: self.service.save_form(self.actor, step_down.id, pdf, path),
         )
-        if not path:
-            return
-        pdf = self._build_form()
-        if pdf is None:
-            return
-        try:
-            saved = self.service.save_form(self.actor, self.current.id, pdf, path)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Cannot save the form", str(exc))
-            return
-        self.message.setText(f"Saved {saved.name}.")
+        if saved is not None:
+            self.message.setText(f"Saved {saved.name}.")
 
     def print_pdf(self) -> None:
         if self.current is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        pdf = self._build_form()
-        if pdf is None:
-            return
-        try:
-            print_pdf(pdf, printer)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Cannot print", str(exc))
-            return
-        try:
-            self.service.record_form_printed(
-                self.actor, self.current.id, printer.printerName() or printer.outputFileName() or "printer", pdf)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Printed, but not recorded", str(exc))
-            return
-        self.message.setText(f"Printed the form for {self.current.reference}.")
+        step_down = self.current
+        printed = print_document(
+            self, self._build_form,
+            lambda pdf, printer: self.service.record_form_printed(self.actor, step_down.id, printer, pdf),
+        )
+        if printed is not None:
+            self.message.setText(f"Printed the form for {step_down.reference}.")
 
-
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print every page of ``pdf`` on ``printer`` (rendered with QtPdf); returns the pages printed."""
-    from PySide6.QtPdf import QPdfDocument
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "form.pdf"
-        path.write_bytes(pdf)
-        document = QPdfDocument()
-        document.load(str(path))
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise MashDeskError("The printer could not be started")
-        try:
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).size()
-            for page in range(document.pageCount()):
-                if page:
-                    printer.newPage()
-                size = document.pagePointSize(page).scaled(area, Qt.AspectRatioMode.KeepAspectRatio).toSize()
-                painter.drawImage(0, 0, document.render(page, QSize(size.width(), size.height())))
-        finally:
-            painter.end()
-            count = document.pageCount()
-            document.close()
-        return count
