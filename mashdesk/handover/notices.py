@@ -8,7 +8,8 @@ from sqlalchemy import or_, select
 
 from db.models import EdtEntry, HandoverAcknowledgement
 from mashdesk.context import Actor, AppContext
-from mashdesk.handover.service import HandoverService, local_moment
+from mashdesk.handover.service import HandoverService
+from mashdesk.handover.views import local_moment
 from mashdesk.handover.workflow import REMINDER_AT, past
 from mashdesk.notices import Notice
 

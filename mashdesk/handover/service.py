@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from db.models import (
     EdtEntry,
@@ -24,12 +24,12 @@ from db.models import (
     User,
 )
 from mashdesk.calendar import WorkingCalendar
-from mashdesk.clock import LONDON
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError
 from mashdesk.handover.parsing import INDIVIDUAL_SOURCES, address_parts, parse_children, suggest_source
-from mashdesk.handover.views import EdtEntryInput, HandoverItem, HandoverPeriod, HandoverSheet, NoteView
+from mashdesk.handover.reading import entries_query, items_of
+from mashdesk.handover.views import EdtEntryInput, HandoverItem, HandoverPeriod, HandoverSheet, local_moment
 from mashdesk.handover.workflow import (
     ENTRY_FIELDS,
     URGENCIES,
@@ -75,8 +75,8 @@ class HandoverService(Service):
         deadline = self.calendar.edt_handover(end)
         now = self.ctx.now()
         with self.read(actor, "handover.read") as s:
-            entries = list(s.scalars(_entries().where(EdtEntry.period_end == end)))
-            items = _items(s, entries, self.calendar, now)
+            entries = list(s.scalars(entries_query().where(EdtEntry.period_end == end)))
+            items = items_of(s, entries, self.calendar, now)
         items.sort(key=lambda i: (not i.urgent, i.call_at, i.id))
         return HandoverPeriod(start=start, end=end, deadline=deadline, now=now, items=items)
 
@@ -95,10 +95,10 @@ class HandoverService(Service):
 
     def item(self, actor: Actor, entry_id: int) -> HandoverItem:
         with self.read(actor, "handover.read") as s:
-            entry = s.scalar(_entries().where(EdtEntry.id == entry_id))
+            entry = s.scalar(entries_query().where(EdtEntry.id == entry_id))
             if entry is None:
                 raise InputError(f"entry: EDT entry {entry_id} does not exist", "entry")
-            return _items(s, [entry], self.calendar, self.ctx.now())[0]
+            return items_of(s, [entry], self.calendar, self.ctx.now())[0]
 
     # -- the EDT log ----------------------------------------------------------------------------------
     def add_entry(self, actor: Actor, data: EdtEntryInput) -> int:
@@ -381,50 +381,6 @@ class HandoverService(Service):
                  for c in parsed], [c.age for c in parsed])
 
 
-# -- reading helpers ----------------------------------------------------------------------------------
-
-def _entries():  # type: ignore[no-untyped-def]
-    return select(EdtEntry).options(selectinload(EdtEntry.people), selectinload(EdtEntry.notes),
-                                    selectinload(EdtEntry.acknowledgement))
-
-
-def _items(s: Session, entries: list[EdtEntry], calendar: WorkingCalendar, now: datetime) -> list[HandoverItem]:
-    person_ids = {p.person_id for e in entries for p in e.people}
-    people = {p.id: p.full_name for p in s.scalars(select(Person).where(Person.id.in_(person_ids)))} \
-        if person_ids else {}
-    user_ids = {e.recorded_by_id for e in entries} | {n.by_id for e in entries for n in e.notes}
-    for e in entries:
-        if e.acknowledgement is not None:
-            user_ids |= {e.acknowledgement.acknowledged_by_id, e.acknowledgement.dealt_by_id}
-    user_ids.discard(None)
-    users = {u.id: u.display_name for u in s.scalars(select(User).where(User.id.in_(user_ids)))} \
-        if user_ids else {}
-    out = []
-    for e in entries:
-        ack = e.acknowledgement
-        deadline = calendar.edt_handover(e.period_end)
-        overdue = past(calendar, deadline, now)
-        dealt = ack is not None and ack.outcome in ("contact_created", "no_action")
-        out.append(HandoverItem(
-            id=e.id, version=e.version, call_at=e.call_at, caller_name=e.caller_name,
-            caller_agency=e.caller_agency, phone=e.phone, children_text=e.children_text,
-            address_text=e.address_text, reported=e.reported, emergency_services=e.emergency_services,
-            action_taken=e.action_taken, outstanding=e.outstanding, urgency=e.urgency,
-            recorded_by=users.get(e.recorded_by_id) if e.recorded_by_id else None,
-            completed_at=e.completed_at, period_start=e.period_start, period_end=e.period_end,
-            deadline=deadline, people=tuple((p.person_id, people.get(p.person_id, "")) for p in e.people),
-            notes=tuple(NoteView(n.at, users.get(n.by_id, "") if n.by_id else "", n.text) for n in e.notes),
-            acknowledged_at=ack.acknowledged_at if ack else None,
-            acknowledged_by=users.get(ack.acknowledged_by_id) if ack else None,
-            outcome=ack.outcome if ack else None, contact_id=ack.contact_id if ack else None,
-            no_action_reason=ack.no_action_reason if ack else None, dealt_at=ack.dealt_at if ack else None,
-            dealt_by=users.get(ack.dealt_by_id) if ack and ack.dealt_by_id else None,
-            breached=bool(ack and ack.breached) or (overdue and not dealt),
-            editable=ack is None and not overdue,
-        ))
-    return out
-
-
 def _clean(entry: EdtEntry) -> None:
     """Trim the text fields; empty optional ones become None."""
     for name in ("caller_agency", "phone", "address_text"):
@@ -432,7 +388,3 @@ def _clean(entry: EdtEntry) -> None:
         setattr(entry, name, value.strip() or None if isinstance(value, str) else value)
     for name in ("caller_name", "children_text", "reported", "action_taken", "outstanding"):
         setattr(entry, name, (getattr(entry, name) or "").strip())
-
-
-def local_moment(moment: datetime | None) -> str:
-    return f"{moment.astimezone(LONDON):%a %d %b %H:%M}" if moment else "an unknown time"

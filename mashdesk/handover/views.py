@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from db.references import contact_reference
+from mashdesk.clock import LONDON
 
 # -- input and what the service hands back -------------------------------------------------------------
 
@@ -160,3 +161,8 @@ def entry_input_of(item: HandoverItem) -> EdtEntryInput:
     """The input that would save ``item`` as it is (to edit it during the shift)."""
     return EdtEntryInput(person_ids=[pid for pid, _ in item.people],
                          **{f.name: getattr(item, f.name) for f in fields(EdtEntryInput) if f.name != "person_ids"})
+
+
+def local_moment(moment: datetime | None) -> str:
+    """A moment as a message names it ("Mon 23 Nov 09:10")."""
+    return f"{moment.astimezone(LONDON):%a %d %b %H:%M}" if moment else "an unknown time"

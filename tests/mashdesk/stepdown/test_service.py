@@ -19,7 +19,8 @@ from mashdesk.scheduler import run_jobs_now
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.people import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
-from mashdesk.stepdown.service import StepDownService, open_step_down
+from mashdesk.stepdown.opening import open_step_down
+from mashdesk.stepdown.service import StepDownService
 from mashdesk.stepdown.views import StepDownQuery
 from mashdesk.stepdown.workflow import available_actions
 from tests.helpers import police_notification
