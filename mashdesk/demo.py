@@ -28,7 +28,7 @@ from mashdesk import audit
 from mashdesk.people import names
 from mashdesk.codes import CIN_REFERRAL_SOURCES, REFERRAL_OUTCOMES
 from mashdesk.calendar import WorkingCalendar
-from mashdesk.early_help import early_help_config
+from mashdesk.stepdown.centres import early_help_config
 from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.context import AppContext

@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: The scheduled sweep that marks items not dealt with by the handover deadline.
     "handover.mark_breached": frozenset({"manager"}),
     "handover.print": MASH | {"edt"},
+    "handover.save": MASH | {"edt"},
     #: The 08:45 reminder of EDT items not yet acknowledged.
     "handover.remind": frozenset({"manager"}),
     #: Notes appended to an EDT entry (the one change after handover).

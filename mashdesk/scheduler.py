@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 
 def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
-    from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
+    from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
     from mashdesk.services.strategy import strategy_deadline_notices
-    from mashdesk.services.stepdown import step_down_deadline_notices
+    from mashdesk.stepdown.notices import step_down_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},

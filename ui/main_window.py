@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -23,10 +24,14 @@ from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
-from ui.window_place import fits_a_screen, place_first_time
 from ui.views.queue_view import QueueView
 
 from mashdesk.clock import LONDON
+
+#: The first size of the window (before any is saved), if the screen is big enough.
+FIRST_SIZE = (1400, 860)
+#: A saved window smaller than this is not used (the first size is).
+MIN_SIZE = (480, 320)
 
 #: Main views in navigation order: key, title, shortcut.
 VIEWS: list[tuple[str, str, str]] = [
@@ -59,16 +64,16 @@ def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
     from mashdesk.drafts import DraftService
-    from mashdesk.services.handover import HandoverService
+    from mashdesk.handover.service import HandoverService
     from mashdesk.people.service import PeopleService
-    from ui.views.handover_view import HandoverView
+    from ui.handover.view import HandoverView
 
     return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
 
 
 def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.stepdown import StepDownService
-    from ui.views.stepdowns_view import StepDownsView
+    from mashdesk.stepdown.service import StepDownService
+    from ui.stepdown.view import StepDownsView
 
     return StepDownsView(StepDownService(ctx), actor)
 
@@ -106,10 +111,10 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
-    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.services.handover",
-    "mashdesk.people.service", "mashdesk.services.stepdown", "mashdesk.services.strategy",
-    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
-    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.people.people_view", "ui.views.planned_view",
+    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.handover.service",
+    "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.services.strategy",
+    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.handover.view",
+    "ui.stepdown.view", "ui.views.strategy_view", "ui.people.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 
@@ -399,8 +404,8 @@ class MainWindow(QMainWindow):
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is None or not self.restoreGeometry(geometry) or not fits_a_screen(self):
-            place_first_time(self)
+        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_a_screen():
+            self.place_first_time()
         state = self.settings.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)
@@ -410,6 +415,28 @@ class MainWindow(QMainWindow):
         header = self.settings.value("queue/header")
         if header is not None:
             self.queue.table.horizontalHeader().restoreState(header)
+
+    def place_first_time(self) -> None:
+        """A size that shows the work (1400 × 860, or 85% of the screen when smaller), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*FIRST_SIZE)
+            return
+        free = screen.availableGeometry()
+        size = QSize(min(FIRST_SIZE[0], int(free.width() * 0.85)), min(FIRST_SIZE[1], int(free.height() * 0.85)))
+        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter,
+                                            size, free))
+
+    def _fits_a_screen(self) -> bool:
+        """Whether the restored window is a usable size and mostly on a screen that is there now."""
+        frame = self.geometry()
+        if frame.width() < MIN_SIZE[0] or frame.height() < MIN_SIZE[1]:
+            return False
+        for screen in QGuiApplication.screens():
+            seen = screen.availableGeometry().intersected(frame)
+            if seen.width() * seen.height() >= 0.5 * frame.width() * frame.height():
+                return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.scheduler is not None:

@@ -10,8 +10,10 @@ neither a file nor an entry.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mashdesk.context import Actor, Service
 from mashdesk.documents.output import fingerprint, pdf_target
@@ -29,6 +31,8 @@ class DocumentOf:
     #: The permission to save it and the one to print it (``mashdesk.permissions``).
     save_action: str
     print_action: str
+    #: What else the audit event keeps about it (the items a handover sheet showed).
+    detail: Mapping[str, Any] = field(default_factory=dict)
 
 
 class DocumentDelivery(Service):
@@ -42,7 +46,8 @@ class DocumentDelivery(Service):
             part.write_bytes(pdf)
             try:
                 w.audit(doc.entity, doc.entity_id, f"saved {doc.title} to file {target.name}",
-                        outcome="saved to file", path=str(target), bytes=len(pdf), sha256=fingerprint(pdf))
+                        outcome="saved to file", path=str(target), bytes=len(pdf), sha256=fingerprint(pdf),
+                        **doc.detail)
                 os.replace(part, target)
             finally:
                 part.unlink(missing_ok=True)
@@ -52,4 +57,4 @@ class DocumentDelivery(Service):
         """Record that ``pdf`` was printed on ``printer``."""
         with self.write(actor, doc.print_action, doc.entity) as w:
             w.audit(doc.entity, doc.entity_id, f"printed {doc.title} on printer {printer}",
-                    outcome="printed", printer=printer, bytes=len(pdf), sha256=fingerprint(pdf))
+                    outcome="printed", printer=printer, bytes=len(pdf), sha256=fingerprint(pdf), **doc.detail)

@@ -459,7 +459,7 @@ def _proposed(s: Session, contact_id: int) -> list[Decision]:
 def _follow_up(w: WriteScope, calendar: WorkingCalendar, contact: Contact, lead: Decision) -> str:
     """What the authorised outcome creates, inside the same unit of work."""
     if lead.outcome == "early_help":
-        from mashdesk.services.stepdown import open_step_down
+        from mashdesk.stepdown.opening import open_step_down
 
         return f"step-down {open_step_down(w, contact, lead).id}"
     if lead.outcome == "strategy_discussion":

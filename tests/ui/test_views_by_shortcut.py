@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
-from mashdesk.services.handover import HandoverService
+from mashdesk.handover.service import HandoverService
 from mashdesk.services.queue import QueueService
-from mashdesk.services.stepdown import StepDownService
+from mashdesk.stepdown.service import StepDownService
 from mashdesk.services.strategy import GROUPS, StrategyService
 from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
 from ui.main_window import VIEW_ACTIONS, VIEWS

@@ -39,7 +39,7 @@ from mashdesk.services.contacts import (
 )
 from mashdesk.drafts import DraftService
 from mashdesk.people.service import PeopleService
-from ui.dialogs.keys import ReturnDoesNotSubmit
+from ui.keys import ReturnDoesNotSubmit
 from ui.autosave import Autosaver
 from ui.people.person_picker import PersonPickerDialog, PickedPerson
 

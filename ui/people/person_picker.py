@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from mashdesk.context import Actor
 from mashdesk.people.service import PeopleService, PersonInput
 from mashdesk.services.contacts import OTHER_ROLES
-from ui.dialogs.keys import ReturnDoesNotSubmit
+from ui.keys import ReturnDoesNotSubmit
 from ui.people.person_search import PersonSearchPanel, parse_dob
 
 

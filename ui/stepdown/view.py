@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from datetime import datetime
-from html import escape
-from pathlib import Path
-
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -32,24 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.errors import MashDeskError
-from mashdesk.context import Actor
-from mashdesk.services.stepdown import (
-    CLOSURE_REASONS,
-    CONSENT_ANSWERS,
-    OPEN_STATUSES,
-    STATUSES,
-    TRANSITIONS,
-    StepDownDetail,
-    StepDownQuery,
-    StepDownRow,
-    StepDownService,
-    milestones,
-)
-from ui.formatting import local_date, local_time
-from ui.progress import run_with_progress
-
 from mashdesk.clock import LONDON
+from mashdesk.context import Actor
+from mashdesk.errors import MashDeskError
+from mashdesk.stepdown.service import StepDownService
+from mashdesk.stepdown.views import StepDownDetail, StepDownQuery, StepDownRow
+from mashdesk.stepdown.workflow import OPEN_STATUSES, STATUSES, TRANSITIONS
+from ui.printing import print_document, save_document
+from ui.progress import run_with_progress
+from ui.stepdown.actions import ACTIONS, ask
+from ui.stepdown.detail import CLOCK_COLOURS, step_down_html
+
 INBOX = ("sent", "accepted", "allocated", "engaged")
 #: Status filter choices: label → statuses.
 STATUS_FILTERS: list[tuple[str, tuple[str, ...]]] = [
@@ -59,80 +42,6 @@ STATUS_FILTERS: list[tuple[str, tuple[str, ...]]] = [
     ("All statuses", ()),
 ] + [(label, (code,)) for code, label in STATUSES.items()]
 COLUMNS = ("Ref", "Family", "Status", "Clock", "Centre", "Worker", "Sent")
-CLOCK_COLOURS = {"breached": "#c62828", "due_soon": "#b26a00"}
-#: action → (button text with its mnemonic, extra shortcut or "", accessible description).
-ACTIONS: dict[str, tuple[str, str, str]] = {
-    "record_consent": ("Record &consent…", "", "Record the family's consent"),
-    "send": ("Send &to centre…", "", "Send the step-down to a Children and Family Centre"),
-    "accept": ("&Accept", "Ctrl+Shift+A", "Accept the step-down"),
-    "decline": ("&Decline…", "Ctrl+Shift+D", "Decline the step-down with a reason"),
-    "allocate": ("Allocate &worker…", "", "Allocate an Early Help worker"),
-    "first_contact": ("Fi&rst contact…", "", "Record the first contact with the family"),
-    "review": ("Rev&iew…", "", "Record a review"),
-    "close": ("C&lose…", "", "Close the step-down"),
-    "decide_refusal": ("Refusal: &NFA or ask again…", "", "Decide what follows the family's refusal"),
-    "step_up": ("Step &up to the MASH…", "Ctrl+U", "Step the family up: a new contact in the MASH queue"),
-}
-
-
-def _when(value: datetime | None) -> str:
-    return local_time(value) if value else "—"
-
-
-def step_down_html(d: StepDownDetail) -> str:
-    """One step-down as the detail pane shows it: family, consent, clocks, decision, checks, history."""
-
-    def row(label: str, value: str | None) -> str:
-        return f"<tr><th align=left valign=top>{escape(label)}</th><td>{escape(value or '—')}</td></tr>"
-
-    colour = CLOCK_COLOURS.get(d.clock.state or "", "#2e7d32" if d.clock.state == "ok" else "#455a64")
-    clock = f"<p style='color:{colour};font-weight:bold'>{escape(d.clock.label)}</p>" if d.clock.label else ""
-    parts = [
-        f"<h2>{d.reference} — {escape(STATUSES.get(d.status, d.status))}</h2>",
-        clock,
-        "<table cellspacing=4>",
-        row("Receiving team", d.centre),
-        row("From contact", f"{d.contact_reference}, received {_when(d.contact_received_at)}"),
-        row("Consent to step-down", CONSENT_ANSWERS.get(d.consent_step_down, d.consent_step_down)),
-        row("Consent to sharing", CONSENT_ANSWERS.get(d.consent_info_sharing, d.consent_info_sharing)),
-    ]
-    parts += [row(label, value) for label, value in milestones(d, _when)]
-    links = [f"<a href='contact:{d.contact_id}'>{d.contact_reference}</a> (the contact it came from)"]
-    if d.stepped_up_contact_id:
-        links.append(f"<a href='contact:{d.stepped_up_contact_id}'>{d.stepped_up_reference}</a> (the step-up)")
-    parts.append(f"</table><p>Open: {' · '.join(links)}</p><h3>Family</h3><ul>")
-    for m in d.family:
-        role = m.role.replace("_", " ") + (f", {m.relationship}" if m.relationship else "")
-        born = f", born {local_date(m.date_of_birth)}" if m.date_of_birth else ""
-        parts.append(f"<li>{escape(m.name)} ({escape(role)}{born})</li>")
-    parts += [
-        "</ul><h3>What the family needs help with</h3>",
-        f"<p>{escape(d.needs or 'Not recorded yet.')}</p>",
-        "<h3>MASH decision</h3>",
-        f"<p>{escape(d.decision_summary)}</p>",
-        "<h3>Concern, in the referrer's words</h3>",
-        f"<p>{escape(d.concern)}</p>",
-        "<h3>Agency checks</h3>",
-    ]
-    for c in d.checks:
-        answer = (
-            f"<i>An answer restricted to {escape(c.agency)} exists; it is withheld from you.</i>"
-            if c.withheld
-            else escape(c.answer or "—")
-        )
-        parts.append(f"<p><b>{escape(c.agency)}</b><br>{answer}</p>")
-    if not d.checks:
-        parts.append("<p>No agency answers.</p>")
-    parts.append("<h3>History</h3><table cellspacing=3>")
-    for e in d.events:
-        parts.append(
-            f"<tr><td>{escape(_when(e.at))}</td><td>{escape(e.by)}</td>"
-            f"<td><b>{escape(e.kind.replace('_', ' '))}</b> {escape(e.note)}</td></tr>"
-        )
-    parts.append("</table>")
-    return "".join(parts)
-
-
 class StepDownsView(QWidget):
     """Step-downs with filters, the chosen one's detail and its actions; ``loaded`` after each refresh."""
 
@@ -345,108 +254,11 @@ class StepDownsView(QWidget):
         if self.buttons[action].isEnabled():
             self.run_action(action)
 
-    def _item(self, title: str, label: str, items: list[str], current: int = 0) -> str | None:
-        value, ok = QInputDialog.getItem(self, title, label, items, current, False)
-        return value if ok else None
-
-    def _text(self, title: str, label: str, text: str = "", multiline: bool = True) -> str | None:
-        if multiline:
-            value, ok = QInputDialog.getMultiLineText(self, title, label, text)
-        else:
-            value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
-        return value if ok else None
-
-    def _ask(self, action: str) -> Callable[[StepDownDetail], object] | None:
-        """Ask for what ``action`` needs; returns the call to make, or None if the person cancelled."""
-        s, a = self.service, self.actor
-        title = ACTIONS[action][0].replace("&", "").rstrip("…")
-        if action == "record_consent":
-            answers = ["Given", "Refused"]
-            step = self._item(title, "Consent to the step-down to Early Help:", answers)
-            sharing = step and self._item(title, "Consent to sharing information with the centre:", answers)
-            if not step or not sharing:
-                return None
-            return lambda d: s.record_consent(
-                a, d.id, d.version, step_down=step.lower(), info_sharing=sharing.lower()
-            )
-        if action == "send":
-            centres = list(s.config.centres)
-            codes = [c.code for c in centres]
-            name = self._item(
-                title,
-                "Receiving team:",
-                [c.name for c in centres],
-                codes.index(self.current.centre_code)
-                if self.current and self.current.centre_code in codes
-                else 0,
-            )
-            needs = name and self._text(
-                title, "What the family needs help with:", self.current.needs if self.current else ""
-            )
-            if not name or needs is None:
-                return None
-            code = centres[[c.name for c in centres].index(name)].code
-            return lambda d: s.send(a, d.id, d.version, centre=code, needs=needs)
-        if action == "accept":
-            return lambda d: s.accept(a, d.id, d.version)
-        if action == "decline":
-            reason = self._text(title, "Why is the step-down declined?")
-            return None if reason is None else (lambda d: s.decline(a, d.id, d.version, reason=reason))
-        if action == "allocate":
-            worker = self._text(
-                title,
-                "Early Help worker:",
-                (self.current.allocated_worker or "") if self.current else "",
-                multiline=False,
-            )
-            return None if worker is None else (lambda d: s.allocate(a, d.id, d.version, worker=worker))
-        if action == "first_contact":
-            now = s.ctx.now().astimezone(LONDON)
-            when = self._text(title, "When (dd/mm/yyyy hh:mm):", f"{now:%d/%m/%Y %H:%M}", multiline=False)
-            if when is None:
-                return None
-            try:
-                at = datetime.strptime(when.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=LONDON)
-            except ValueError:
-                QMessageBox.warning(self, title, "When: give a date and time such as 27/11/2026 14:30")
-                return None
-            note = self._text(title, "How did the first contact go?")
-            return (
-                None
-                if note is None
-                else (lambda d: s.record_first_contact(a, d.id, d.version, at=at, note=note))
-            )
-        if action == "review":
-            note = self._text(title, "Summary of the review:")
-            return None if note is None else (lambda d: s.record_review(a, d.id, d.version, note=note))
-        if action == "close":
-            labels = list(CLOSURE_REASONS.values())
-            reason = self._item(title, "Why is the step-down closed?", labels)
-            if reason is None:
-                return None
-            code = list(CLOSURE_REASONS)[labels.index(reason)]
-            return lambda d: s.close(a, d.id, d.version, reason=code)
-        if action == "decide_refusal":
-            choice = self._item(
-                title,
-                "The family refused consent. What next?",
-                ["Ask the family again", "Close: no further action"],
-            )
-            if choice is None:
-                return None
-            return lambda d: s.decide_refusal(a, d.id, d.version, ask_again=choice.startswith("Ask"))
-        if action == "step_up":
-            reason = self._text(
-                title, "Why does the family need the MASH now? (the concern of the new contact)"
-            )
-            return None if reason is None else (lambda d: s.step_up(a, d.id, d.version, reason=reason))
-        raise KeyError(action)
-
     def run_action(self, action: str) -> None:
         """Ask for what the action needs, run it, and show the step-down as it now is."""
         if self.current is None or action not in self.current.actions:
             return
-        call = self._ask(action)
+        call = ask(self, self.service, self.actor, self.current, action)
         if call is None:
             return
         acted = self.current
@@ -483,65 +295,22 @@ class StepDownsView(QWidget):
     def save_pdf(self) -> None:
         if self.current is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the step-down form", f"step-down-{self.current.reference}.pdf", "PDF (*.pdf)"
+        step_down = self.current
+        saved = save_document(
+            self, "Save the step-down form", f"step-down-{step_down.reference}.pdf", self._build_form,
+            lambda pdf, path: self.service.save_form(self.actor, step_down.id, pdf, path),
         )
-        if not path:
-            return
-        pdf = self._build_form()
-        if pdf is None:
-            return
-        try:
-            saved = self.service.save_form(self.actor, self.current.id, pdf, path)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Cannot save the form", str(exc))
-            return
-        self.message.setText(f"Saved {saved.name}.")
+        if saved is not None:
+            self.message.setText(f"Saved {saved.name}.")
 
     def print_pdf(self) -> None:
         if self.current is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
-            return
-        pdf = self._build_form()
-        if pdf is None:
-            return
-        try:
-            print_pdf(pdf, printer)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Cannot print", str(exc))
-            return
-        try:
-            self.service.record_form_printed(
-                self.actor, self.current.id, printer.printerName() or printer.outputFileName() or "printer", pdf)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Printed, but not recorded", str(exc))
-            return
-        self.message.setText(f"Printed the form for {self.current.reference}.")
+        step_down = self.current
+        printed = print_document(
+            self, self._build_form,
+            lambda pdf, printer: self.service.record_form_printed(self.actor, step_down.id, printer, pdf),
+        )
+        if printed is not None:
+            self.message.setText(f"Printed the form for {step_down.reference}.")
 
-
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print every page of ``pdf`` on ``printer`` (rendered with QtPdf); returns the pages printed."""
-    from PySide6.QtPdf import QPdfDocument
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "form.pdf"
-        path.write_bytes(pdf)
-        document = QPdfDocument()
-        document.load(str(path))
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise MashDeskError("The printer could not be started")
-        try:
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).size()
-            for page in range(document.pageCount()):
-                if page:
-                    printer.newPage()
-                size = document.pagePointSize(page).scaled(area, Qt.AspectRatioMode.KeepAspectRatio).toSize()
-                painter.drawImage(0, 0, document.render(page, QSize(size.width(), size.height())))
-        finally:
-            painter.end()
-            count = document.pageCount()
-            document.close()
-        return count

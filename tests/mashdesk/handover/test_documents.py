@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from datetime import date, datetime, timedelta
@@ -14,7 +15,8 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from mashdesk.cli import run
 from mashdesk.documents.base import MARKING
-from mashdesk.services.handover import EdtEntryInput, HandoverService
+from mashdesk.handover.service import HandoverService
+from mashdesk.handover.views import EdtEntryInput
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -41,9 +43,10 @@ def busy_weekend(ctx, actors, clock):
     return ids, contact_id
 
 
-def test_the_sheet_is_marked_on_every_page_and_lists_every_item(ctx, actors, busy_weekend):
+def test_the_sheet_is_marked_on_every_page_and_lists_every_item(ctx, actors, busy_weekend, tmp_path):
     ids, contact_id = busy_weekend
-    sheet = HandoverService(ctx).sheet(actors["manager"], date(2026, 11, 23))
+    service = HandoverService(ctx)
+    sheet = service.sheet(actors["manager"], date(2026, 11, 23))
     pages = _pages(sheet.pdf)
     assert len(pages) >= 3
     for number, text in enumerate(pages, start=1):
@@ -58,9 +61,12 @@ def test_the_sheet_is_marked_on_every_page_and_lists_every_item(ctx, actors, bus
     assert "No action for the day service (Test Manager): Information only for the day service." in text
     assert text.count("Acknowledged Test Manager at Mon 23 Nov 2026 09:10") == 2  # who, and when
     assert text.count("Not yet acknowledged") == 16
+    with ctx.session_factory() as s:  # building the sheet writes nothing; saving it is recorded
+        assert s.scalar(select(AuditEvent).where(AuditEvent.entity == "handover")) is None
+    service.save_sheet(actors["manager"], sheet, tmp_path / "sheet.pdf")
     with ctx.session_factory() as s:
-        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "handover.print"))
-    assert sorted(event.detail["entries"]) == sorted(ids)
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "handover.save"))
+    assert sorted(event.detail["entries"]) == sorted(ids) and event.detail["outcome"] == "saved to file"
 
 
 def test_the_command_writes_the_sheet_for_the_period_ending_that_morning(ctx, actors, db_url, busy_weekend,
@@ -72,6 +78,10 @@ def test_the_command_writes_the_sheet_for_the_period_ending_that_morning(ctx, ac
     assert code == 0
     assert summary["items"] == 18 and summary["unacknowledged"] == 16
     assert summary["period_end"].startswith("2026-11-23T08:30")
+    with ctx.session_factory() as s:
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "handover.save"))
+    assert event.username == "test.manager" and event.detail["path"] == str(out)
+    assert event.detail["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
     text = " ".join(" ".join(_pages(out.read_bytes())).split())
     assert all(f"Report number {n}:" in text for n in range(18))
 

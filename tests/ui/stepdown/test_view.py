@@ -16,16 +16,17 @@ from sqlalchemy import select
 
 from db.models import Agency, AgencyCheck, AuditEvent
 from mashdesk.documents.base import MARKING
-from mashdesk.early_help import early_help_config
+from mashdesk.stepdown.centres import early_help_config
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.people.service import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
-from mashdesk.services.stepdown import StepDownService
+from mashdesk.stepdown.service import StepDownService
 from tests.helpers import fake_print_dialog, police_notification
 from tests.ui.driving import open_view
-from ui.views import stepdowns_view
-from ui.views.stepdowns_view import STATUS_FILTERS, StepDownsView, print_pdf
+from ui import printing
+from ui.printing import print_pages
+from ui.stepdown.view import STATUS_FILTERS, StepDownsView
 
 pytestmark = pytest.mark.qt
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -186,7 +187,7 @@ def test_a_form_is_not_saved_where_it_cannot_go(qtbot, ctx, actors, sent, tmp_pa
 def test_printing_the_form_from_the_view_is_recorded(qtbot, ctx, actors, sent, tmp_path: Path, monkeypatch):
     printed = tmp_path / "printed.pdf"
 
-    monkeypatch.setattr(stepdowns_view, "QPrintDialog", fake_print_dialog(printed))
+    monkeypatch.setattr(printing, "QPrintDialog", fake_print_dialog(printed))
     view = _view(qtbot, ctx, actors["manager"])
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
@@ -206,7 +207,7 @@ def test_the_form_prints_every_page(qtbot, ctx, actors, sent, tmp_path: Path):
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert print_pdf(pdf, printer) == len(PdfReader(io.BytesIO(pdf)).pages)
+    assert print_pages(pdf, printer) == len(PdfReader(io.BytesIO(pdf)).pages)
     assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == len(PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -13,21 +13,11 @@ from db.models.edt import EdtLogDeletion
 from mashdesk.errors import InputError, PermissionDenied
 from mashdesk.scheduler import desk_jobs, run_jobs_now
 from mashdesk.services.contacts import ContactChildInput, ContactService
-from mashdesk.services.handover import (
-    AlreadyDealtWith,
-    ConversionInput,
-    EdtEntryInput,
-    HandedOver,
-    HandoverService,
-    entry_input_of,
-    handover_breach_job,
-    handover_day,
-    handover_reminder_notices,
-    parse_children,
-    period_of_call,
-    shift_day,
-    suggest_source,
-)
+from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
+from mashdesk.handover.parsing import parse_children, suggest_source
+from mashdesk.handover.service import ConversionInput, HandoverService
+from mashdesk.handover.views import EdtEntryInput, entry_input_of
+from mashdesk.handover.workflow import AlreadyDealtWith, HandedOver, handover_day, period_of_call, shift_day
 from mashdesk.people.service import PeopleService, PersonInput
 
 LONDON = ZoneInfo("Europe/London")

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from sqlalchemy import select
+
+from db.models import AuditEvent
 
 from mashdesk.demo import build_demo
 from mashdesk.services.auth import AuthService
 from mashdesk.services.contacts import ContactService
 from mashdesk.drafts import DraftService
-from mashdesk.services.handover import HandoverService
+from mashdesk.handover.service import HandoverService
+from tests.helpers import fake_print_dialog
 from tests.ui.driving import open_view, press_view
-from ui.views.handover_view import HandoverView
+from ui import printing
+from ui.handover.view import HandoverView
 
 pytestmark = pytest.mark.qt
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
@@ -92,15 +99,50 @@ def test_items_not_dealt_with_by_ten_show_as_breached(qtbot, morning, clock, vie
     assert "deadline passed" in view.heading.text()
 
 
-def test_the_sheet_is_saved_off_the_gui_thread(qtbot, morning, monkeypatch, tmp_path, views):
-    from PySide6.QtWidgets import QFileDialog
+def _sheet_events(ctx) -> list[AuditEvent]:
+    with ctx.session_factory() as s:
+        return list(s.scalars(select(AuditEvent).where(AuditEvent.entity == "handover").order_by(AuditEvent.id)))
 
+
+def test_saving_the_sheet_records_the_file_and_its_fingerprint(qtbot, morning, monkeypatch, tmp_path, views):
     view = _view(qtbot, morning, "demo.manager", views)
     out = tmp_path / "sheet.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
     with qtbot.waitSignal(view.sheet_saved):
         qtbot.keyClick(view.table, Qt.Key.Key_S, CTRL | SHIFT)
-    assert out.read_bytes().startswith(b"%PDF")
+    written = out.read_bytes()
+    assert written.startswith(b"%PDF")
+    [event] = _sheet_events(morning)
+    assert event.action == "handover.save" and event.username == "demo.manager"
+    assert event.summary == "saved the EDT handover sheet for 23 Nov 2026 to file sheet.pdf"
+    assert event.detail["outcome"] == "saved to file" and event.detail["path"] == str(out)
+    assert event.detail["sha256"] == hashlib.sha256(written).hexdigest()
+    assert sorted(event.detail["entries"]) == sorted(i.id for i in view.period.items)
+
+
+def test_a_sheet_is_not_saved_where_it_cannot_go(qtbot, morning, monkeypatch, tmp_path, views):
+    view = _view(qtbot, morning, "demo.manager", views)
+    out = tmp_path / "sheet.txt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    qtbot.keyClick(view.table, Qt.Key.Key_S, CTRL | SHIFT)
+    assert warnings and "must end in .pdf" in warnings[0]
+    assert not out.exists() and _sheet_events(morning) == []
+
+
+def test_printing_the_sheet_records_the_printer(qtbot, morning, monkeypatch, tmp_path, views):
+    printed = tmp_path / "printed.pdf"
+    monkeypatch.setattr(printing, "QPrintDialog", fake_print_dialog(printed))
+    view = _view(qtbot, morning, "demo.manager", views)
+    qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
+    assert printed.stat().st_size > 0
+    [event] = _sheet_events(morning)
+    assert event.action == "handover.print"
+    assert event.summary == f"printed the EDT handover sheet for 23 Nov 2026 on printer {printed}"
+    assert event.detail["outcome"] == "printed" and event.detail["printer"] == str(printed)
+    assert len(event.detail["sha256"]) == 64
+    assert view.message.text() == f"Handover sheet printed on {printed}"
 
 
 def test_the_main_window_opens_the_new_contact(qtbot, morning):

@@ -15,11 +15,10 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -39,20 +38,18 @@ from mashdesk.errors import InputError, MashDeskError
 from mashdesk.context import Actor
 from mashdesk.services.contacts import ContactChildInput
 from mashdesk.drafts import DraftService
-from mashdesk.services.handover import (
-    ConversionInput,
-    HandoverItem,
-    HandoverPeriod,
-    HandoverService,
-    HandoverSheet,
-    parse_children,
-)
+from mashdesk.handover.parsing import parse_children
+from mashdesk.handover.service import ConversionInput, HandoverService
+from mashdesk.handover.views import HandoverItem, HandoverPeriod, HandoverSheet
 from mashdesk.people.service import PeopleService, PersonInput
 from ui.autosave import INTERVAL_MS as AUTOSAVE_MS
 from ui.autosave import Autosaver
-from ui.formatting import LONDON, local_time
+from ui.formatting import LONDON
+from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
-from ui.widgets.edt_entry_form import EdtEntryForm
+from ui.handover.detail import item_html
+from ui.handover.entry_form import EdtEntryForm
+from ui.handover.log import EdtLogMixin
 
 COLUMNS = ["Status", "Urgency", "Call", "Children", "Reported", "Caller", "Outstanding", "Acknowledged"]
 DRAFT_FORM = "edt_entry"
@@ -62,35 +59,7 @@ def _short(moment) -> str:  # type: ignore[no-untyped-def]
     return moment.astimezone(LONDON).strftime("%a %d %b %H:%M")
 
 
-def item_html(item: HandoverItem) -> str:
-    """One item in full, as the detail pane shows it."""
-    def row(label: str, value: str | None) -> str:
-        return f"<tr><th align=left valign=top>{escape(label)}</th><td>{escape(value or '—')}</td></tr>"
-
-    status = escape(item.status_label)
-    if item.breached:
-        status = f"<span style='color:#c62828;font-weight:bold'>{status}</span>"
-    rows = [
-        row("Call", local_time(item.call_at)), row("Urgency", item.urgency),
-        row("Caller", item.caller + (f" · {item.phone}" if item.phone else "")),
-        row("Children", item.children),
-        *([row("As logged", item.children_text)] if item.people and item.children_text else []),
-        row("Address", item.address_text), row("Emergency services", "yes" if item.emergency_services else "no"),
-        row("Logged by", (item.recorded_by or "") + (f", completed {local_time(item.completed_at)}"
-                                                     if item.completed_at else ", not completed")),
-        row("Acknowledged", f"{item.acknowledged_by} at {local_time(item.acknowledged_at)}"
-            if item.acknowledged else "not yet"),
-        row("Became", item.became), row("Handover due", local_time(item.deadline)),
-    ]
-    notes = "".join(f"<li>{escape(local_time(n.at))} <b>{escape(n.by)}</b>: {escape(n.text)}</li>"
-                    for n in item.notes) or "<li>none</li>"
-    return (f"<h3>{status} — {escape(item.children)}</h3><table cellspacing=3>{''.join(rows)}</table>"
-            f"<h4>Reported</h4><p>{escape(item.reported)}</p><h4>Action taken</h4><p>{escape(item.action_taken or '—')}"
-            f"</p><h4>Outstanding for the day service</h4><p>{escape(item.outstanding or '—')}</p>"
-            f"<h4>Notes</h4><ul>{notes}</ul>")
-
-
-class HandoverView(QWidget):
+class HandoverView(EdtLogMixin, QWidget):
     """Emits ``loaded`` when a period is on screen and ``open_contact(id)`` for a contact just made."""
 
     loaded = Signal()
@@ -412,123 +381,24 @@ class HandoverView(QWidget):
 
     def save_sheet(self) -> None:
         default = str(Path.home() / f"edt-handover-{self.selected_day().isoformat()}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the handover sheet", default, "PDF (*.pdf)")
-        if not path:
-            return
-        sheet = self._build_sheet()
-        if sheet is None:
-            return
-        try:
-            Path(path).write_bytes(sheet.pdf)
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot save the handover sheet", str(exc))
-            return
-        self.message.setText(f"Handover sheet saved to {path}")
-        self.sheet_saved.emit(path)
+        built: list[HandoverSheet] = []
+        saved = save_document(self, "Save the handover sheet", default, lambda: self._sheet_pdf(built),
+                              lambda pdf, path: self.service.save_sheet(self.actor, built[0], path))
+        if saved is not None:
+            self.message.setText(f"Handover sheet saved to {saved}")
+            self.sheet_saved.emit(str(saved))
 
     def print_sheet(self) -> None:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtGui import QPainter
-        from PySide6.QtPdf import QPdfDocument
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        built: list[HandoverSheet] = []
+        printer = print_document(self, lambda: self._sheet_pdf(built),
+                                 lambda pdf, name: self.service.record_sheet_printed(self.actor, built[0], name))
+        if printer is not None:
+            self.message.setText(f"Handover sheet printed on {printer}")
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() != QPrintDialog.DialogCode.Accepted:
-            return
+    def _sheet_pdf(self, built: list[HandoverSheet]) -> bytes | None:
+        """Build the sheet (off the GUI thread), keep it in ``built`` for the record, and give its PDF."""
         sheet = self._build_sheet()
         if sheet is None:
-            return
-        data = QByteArray(sheet.pdf)
-        buffer = QBuffer(data, self)
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        document = QPdfDocument(self)
-        document.load(buffer)
-        painter = QPainter(printer)
-        area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            image = document.render(page, area.size())
-            painter.drawImage(area.topLeft(), image)
-        painter.end()
-        self.message.setText(f"Handover sheet sent to {printer.printerName() or 'the printer'}")
-
-    # -- the EDT's log ------------------------------------------------------------------------------------
-    def _offer_draft(self) -> None:
-        """Once, when the log is first shown: offer back a new entry left unsaved (after a crash)."""
-        if not self.log_mode or self._offered or self.form is None or self.autosaver is None:
-            return
-        self._offered = True
-        draft = self.autosaver.offer()
-        self.start_new_entry()
-        if draft is None:
-            return
-        answer = QMessageBox.question(self, "Unsaved entry", "An entry you were typing at "
-                                      f"{local_time(draft.saved_at)} was not saved. Restore it?")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.form.load_payload(draft.payload)
-            self.autosaver.key = str(self.form.entry_id) if self.form.entry_id else "new"
-        else:
-            self.autosaver.finish()
-
-    def start_new_entry(self) -> None:
-        if self.form is None or self.autosaver is None:
-            return
-        self.form.new_entry(self.service.ctx.now())
-        self.autosaver.key = "new"
-        self.form.call_at.setFocus()
-
-    def _form_changed(self) -> None:
-        self._autosave.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
-        if self.autosaver is not None and self._autosave.isActive():
-            self._autosave.stop()
-            self.autosaver.save_now()
-        super().hideEvent(event)
-
-    def save_form(self) -> None:
-        if self.form is None or self.autosaver is None:
-            return
-        data = self.form.entry_input()
-        try:
-            if self.form.entry_id is None:
-                entry_id = self.service.add_entry(self.actor, data)
-            else:
-                entry_id = self.form.entry_id
-                self.service.update_entry(self.actor, entry_id, self.form.version or 0, data)
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Cannot save the entry", str(exc))
-            return
-        self._autosave.stop()
-        self.autosaver.finish()
-        self.message.setText(f"Entry {entry_id} saved")
-        self.refresh()
-        self._select(entry_id)
-        self.start_new_entry()
-
-    def complete_entry(self) -> None:
-        item = self.current_item()
-        if item is None or not item.editable:
-            return
-        if self._act("Cannot complete the entry",
-                     lambda: self.service.complete_entry(self.actor, item.id, item.version)) is not None:
-            self.message.setText(f"Entry {item.id} completed")
-            self.refresh()
-
-    def _select(self, entry_id: int) -> None:
-        for r, item in enumerate(self.items):
-            if item.id == entry_id:
-                self.table.selectRow(r)
-
-    def edit_current(self) -> None:
-        """Load the current item into the form while it can still be edited (Enter on the list)."""
-        item = self.current_item()
-        if self.form is None or self.autosaver is None or item is None:
-            return
-        if not item.editable:
-            self.message.setText("That entry was handed over: it is read-only; append a note instead (Ctrl+E)")
-            return
-        self.form.load_item(item)
-        self.autosaver.key = str(item.id)
-        self.form.reported.setFocus()
+            return None
+        built.append(sheet)
+        return sheet.pdf

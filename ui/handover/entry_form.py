@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.context import Actor
-from mashdesk.services.handover import EdtEntryInput, HandoverItem
+from mashdesk.handover.views import EdtEntryInput, HandoverItem
 from mashdesk.people.service import PeopleService
 from ui.formatting import LONDON
 from ui.people.person_search import PersonSearchPanel

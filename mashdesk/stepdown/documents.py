@@ -8,10 +8,10 @@ from reportlab.lib.units import mm
 
 from mashdesk import codes
 from mashdesk.documents.base import DocumentInfo, build_pdf, data_table, key_value_table, para, section
-from mashdesk.early_help import EarlyHelpConfig
-from mashdesk.services.stepdown import CONSENT_ANSWERS, STATUSES, StepDownDetail, milestones
-
 from mashdesk.clock import LONDON
+from mashdesk.stepdown.centres import EarlyHelpConfig
+from mashdesk.stepdown.views import StepDownDetail, milestones
+from mashdesk.stepdown.workflow import CONSENT_ANSWERS, STATUSES
 
 
 def _when(value: datetime | None) -> str:

@@ -13,13 +13,16 @@ from sqlalchemy import func, select
 
 from db.models import Agency, AgencyCheck, AuditEvent, Contact, ContactPerson, Person, StepDown
 from mashdesk.documents.base import MARKING
-from mashdesk.early_help import EarlyHelpConfigError, early_help_config, load_early_help_config
+from mashdesk.stepdown.centres import EarlyHelpConfigError, early_help_config, load_early_help_config
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.scheduler import run_jobs_now
 from mashdesk.services.contacts import ContactService
 from mashdesk.people.service import PersonInput
 from mashdesk.services.queue import QueueQuery, QueueService
-from mashdesk.services.stepdown import StepDownQuery, StepDownService, available_actions, open_step_down
+from mashdesk.stepdown.opening import open_step_down
+from mashdesk.stepdown.service import StepDownService
+from mashdesk.stepdown.views import StepDownQuery
+from mashdesk.stepdown.workflow import available_actions
 from tests.helpers import police_notification
 
 LONDON = ZoneInfo("Europe/London")

@@ -14,8 +14,7 @@ from mashdesk.documents.base import (
     para,
     section,
 )
-from mashdesk.context import Actor
-from mashdesk.services.handover import HandoverItem, HandoverPeriod
+from mashdesk.handover.views import HandoverItem, HandoverPeriod
 
 
 def _t(moment) -> str:  # type: ignore[no-untyped-def]
@@ -53,8 +52,8 @@ def _item_rows(item: HandoverItem) -> list[tuple[str, str]]:
     return rows
 
 
-def build_handover_sheet(period: HandoverPeriod, reader: Actor) -> bytes:
-    """The sheet of ``period`` as ``reader`` prints it: an overview, then each item in full."""
+def build_handover_sheet(period: HandoverPeriod, printed_by: str) -> bytes:
+    """The sheet of ``period`` as ``printed_by`` (who, in words) prints it: an overview, then each item in full."""
     title = f"EDT handover — period ending {_t(period.end)}"
     story: list[Flowable] = [
         para(title, "Title"),
@@ -62,7 +61,7 @@ def build_handover_sheet(period: HandoverPeriod, reader: Actor) -> bytes:
             ("Period", f"{_t(period.start)} to {_t(period.end)}"),
             ("Handover due", _t(period.deadline)),
             ("Items", period.summary if period.items else "No calls were logged in this period."),
-            ("Printed by", f"{reader.display_name} ({reader.role_name}) at {_t(period.now)}"),
+            ("Printed by", f"{printed_by} at {_t(period.now)}"),
         ]),
         Spacer(1, 4 * mm),
     ]
