@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QWidget,
 )
 
@@ -24,14 +23,10 @@ from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
+from ui.window_place import fits_a_screen, place_first_time
 from ui.views.queue_view import QueueView
 
 from mashdesk.clock import LONDON
-
-#: The first size of the window (before any is saved), if the screen is big enough.
-FIRST_SIZE = (1400, 860)
-#: A saved window smaller than this is not used (the first size is).
-MIN_SIZE = (480, 320)
 
 #: Main views in navigation order: key, title, shortcut.
 VIEWS: list[tuple[str, str, str]] = [
@@ -404,8 +399,8 @@ class MainWindow(QMainWindow):
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_a_screen():
-            self.place_first_time()
+        if geometry is None or not self.restoreGeometry(geometry) or not fits_a_screen(self):
+            place_first_time(self)
         state = self.settings.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)
@@ -415,28 +410,6 @@ class MainWindow(QMainWindow):
         header = self.settings.value("queue/header")
         if header is not None:
             self.queue.table.horizontalHeader().restoreState(header)
-
-    def place_first_time(self) -> None:
-        """A size that shows the work (1400 × 860, or 85% of the screen when smaller), centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            self.resize(*FIRST_SIZE)
-            return
-        free = screen.availableGeometry()
-        size = QSize(min(FIRST_SIZE[0], int(free.width() * 0.85)), min(FIRST_SIZE[1], int(free.height() * 0.85)))
-        self.setGeometry(QStyle.alignedRect(Qt.LayoutDirection.LeftToRight, Qt.AlignmentFlag.AlignCenter,
-                                            size, free))
-
-    def _fits_a_screen(self) -> bool:
-        """Whether the restored window is a usable size and mostly on a screen that is there now."""
-        frame = self.geometry()
-        if frame.width() < MIN_SIZE[0] or frame.height() < MIN_SIZE[1]:
-            return False
-        for screen in QGuiApplication.screens():
-            seen = screen.availableGeometry().intersected(frame)
-            if seen.width() * seen.height() >= 0.5 * frame.width() * frame.height():
-                return True
-        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.scheduler is not None:

@@ -154,7 +154,7 @@ def test_handover(ctx, users, order, tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["out"] == str(out) and summary["items"] == 0
     assert out.read_bytes().startswith(b"%PDF")
-    assert _audited(ctx, "handover.print", "test.manager") == 1
+    assert _audited(ctx, "handover.save", "test.manager") == 1
 
 
 @ORDERS
