@@ -96,7 +96,12 @@ def test_the_meeting_is_recorded_by_keyboard_and_the_pack_follows(
 
     saved = tmp_path / "pack.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), "PDF (*.pdf)"))
+    # As a person does: wait until the rebuilt pack is on screen and Save is offered, in the active window.
+    qtbot.waitUntil(lambda: view.save_button.isEnabled() and view.pdf is not None, timeout=10_000)
+    view.window().activateWindow()
+    qtbot.waitUntil(lambda: view.window().isActiveWindow(), timeout=5_000)
     qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(saved.exists, timeout=5_000)
     assert saved.read_bytes() == view.pdf
 
     printed = tmp_path / "printed.pdf"
