@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from people_synthetic import PeopleGenerator, add_user, load_people, new_database  # noqa: E402
 
-from mashdesk.services.people import PeopleService  # noqa: E402
+from mashdesk.people.service import PeopleService  # noqa: E402
 
 SEED = 7
 QUERIES = 400

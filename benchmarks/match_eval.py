@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from people_synthetic import VARIANTS, PeopleGenerator, SyntheticPerson, load_people, new_database  # noqa: E402
 
-from mashdesk import names  # noqa: E402
-from mashdesk.matching import MatchQuery, nickname_forms  # noqa: E402
-from mashdesk.services.people import PeopleService  # noqa: E402
+from mashdesk.people import names  # noqa: E402
+from mashdesk.people.scoring import MatchQuery, nickname_forms  # noqa: E402
+from mashdesk.people.service import PeopleService  # noqa: E402
 
 SEED = 4
 PEOPLE = 20_000

@@ -17,10 +17,11 @@ from faker.providers.person.en_GB import Provider as EnGb
 from sqlalchemy import insert
 
 from db.models import Address, Person, PersonAddress, PersonName, User
-from mashdesk import names, validators
+from mashdesk import validators
+from mashdesk.people import names
 from mashdesk.app import open_database
 from mashdesk.services.auth import actor_for, hash_password
-from mashdesk.services.base import Actor, AppContext
+from mashdesk.context import Actor, AppContext
 
 TODAY = date(2026, 11, 1)
 #: Spellings of one name, any of which a caller may use for another.

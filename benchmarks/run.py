@@ -111,7 +111,7 @@ def _median_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 def queue_timings(db: Path, repeat: int = 30) -> dict[str, float]:
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
     from mashdesk.services.queue import QueueQuery, QueueService
 
     engine = make_engine(f"sqlite:///{db}")
@@ -141,7 +141,7 @@ def save_contact_p95_ms(db: Path, saves: int = 200) -> float:
     from mashdesk.app import open_database
     from mashdesk.services.auth import AuthService
     from mashdesk.services.contacts import ContactChildInput, ContactInput, ContactService, ReferrerInput
-    from mashdesk.services.people import PersonInput
+    from mashdesk.people.service import PersonInput
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "save.sqlite3"

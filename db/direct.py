@@ -7,8 +7,8 @@ database, psycopg 3 for PostgreSQL. Nothing here imports SQLAlchemy.
 
 SQL is written with ``:name`` parameters on both databases. Values go in and come out
 in the same forms the models' column types use, so rows written here and rows written
-through the ORM are indistinguishable: timestamps are UTC (SQLite keeps the UTC wall
-time as ``YYYY-MM-DD HH:MM:SS.ffffff`` text), JSON is text on SQLite and JSONB on
+through the ORM are indistinguishable: timestamps through the one encoder,
+:mod:`db.timestamps` (``utc`` reads them back), JSON as text on SQLite and JSONB on
 PostgreSQL.
 """
 
@@ -19,9 +19,11 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
+
+from db.timestamps import to_db_timestamp, utc
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 Params = Mapping[str, Any]
@@ -125,33 +127,6 @@ class Direct:
         return Jsonb(value)
 
 
-def aware_utc(value: datetime) -> datetime:
-    """``value`` in UTC; a naive value is refused so a local time is never stored by mistake."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored; give it a time zone")
-    return value.astimezone(UTC)
-
-
-def to_db_timestamp(value: datetime | None, dialect: str) -> Any:
-    if value is None:
-        return None
-    value = aware_utc(value)
-    if dialect == "sqlite":  # the UTC wall time, as text in SQLAlchemy's SQLite format
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return value
-
-
-def utc(value: Any) -> datetime | None:
-    """A timestamp column's value as an aware UTC datetime (SQLite gives text, PostgreSQL datetimes)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """``(:s0, :s1, …)`` and its parameters, for ``IN`` lists."""
     params = {f"{prefix}{i}": v for i, v in enumerate(values)}
@@ -194,3 +169,8 @@ def schema_revision(conn: Direct) -> str | None:
     revision = conn.scalar("SELECT version_num FROM alembic_version") if exists else None
     conn.finish_read()
     return revision
+
+
+#: ``utc`` is here too for the plain-SQL readers: it reads back what :func:`to_db_timestamp` wrote.
+__all__ = ["Direct", "Params", "apply_sqlite_settings", "connect", "dialect_of", "placeholders", "schema_revision",
+           "sqlite_file", "to_db_timestamp", "utc"]

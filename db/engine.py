@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -53,5 +55,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, clock: Callable[[], datetime] | None = None) -> sessionmaker[Session]:
+    """Sessions on ``engine`` whose new and changed rows are stamped with ``clock`` (``db.base.stamp_times``)."""
+    return sessionmaker(engine, expire_on_commit=False, info={"clock": clock} if clock else {})

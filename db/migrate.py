@@ -84,10 +84,14 @@ def _sqlite_file(engine: Engine) -> Path | None:
     return Path(database)
 
 
-def _backup_sqlite(path: Path, revision: str | None) -> Path:
-    """Copy the database aside with SQLite's online backup (safe with WAL)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.before-{revision or 'empty'}-{stamp}{path.suffix}.bak")
+def _backup_sqlite(path: Path, revision: str | None, now: datetime | None) -> Path:
+    """Copy the database aside with SQLite's online backup (safe with WAL), named by ``now``."""
+    stamp = f"-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}" if now is not None else ""
+    target = path.with_name(f"{path.stem}.before-{revision or 'empty'}{stamp}{path.suffix}.bak")
+    copy = 1
+    while target.exists():  # never overwrite an earlier copy
+        copy += 1
+        target = path.with_name(f"{path.stem}.before-{revision or 'empty'}{stamp}-{copy}{path.suffix}.bak")
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
@@ -100,12 +104,13 @@ def _backup_sqlite(path: Path, revision: str | None) -> Path:
     return target
 
 
-def upgrade(engine: Engine) -> UpgradeResult:
+def upgrade(engine: Engine, now: datetime | None = None) -> UpgradeResult:
     """Bring the schema to the current version.
 
     A new database is created by running every migration. A database with pending
     migrations is upgraded after an SQLite file has been copied aside. A database
     whose revision this version does not know (written by a newer desk) is refused.
+    ``now`` (the desk's clock) names the copy.
     """
     head = head_revision()
     current = current_revision(engine)
@@ -127,7 +132,7 @@ def upgrade(engine: Engine) -> UpgradeResult:
     backup = None
     path = _sqlite_file(engine)
     if path is not None and current is not None and path.exists():
-        backup = _backup_sqlite(path, current)
+        backup = _backup_sqlite(path, current, now)
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

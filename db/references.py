@@ -6,3 +6,14 @@ from __future__ import annotations
 def contact_reference(contact_id: int) -> str:
     """The reference people quote for a contact ("C-000123")."""
     return f"C-{contact_id:06d}"
+
+
+def step_down_reference(step_down_id: int) -> str:
+    """The reference people quote for a step-down to Early Help ("SD-000042")."""
+    return f"SD-{step_down_id:06d}"
+
+
+def discussion_reference(discussion_id: int) -> str:
+    """The reference people quote for a strategy discussion ("ST-000042"; never a step-down's "SD-")."""
+    return f"ST-{discussion_id:06d}"
+

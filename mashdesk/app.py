@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mashdesk.services.auth import seed_reference_data
-from mashdesk.services.base import AppContext, Clock, system_clock
+from mashdesk.clock import Clock, system_clock
+from mashdesk.context import AppContext
 
 if TYPE_CHECKING:
     from db.migrate import UpgradeResult
@@ -20,8 +21,8 @@ def open_database(url: str, *, clock: Clock = system_clock) -> tuple[AppContext,
     from db.migrate import upgrade
 
     engine = make_engine(url)
-    result = upgrade(engine)
-    factory = make_session_factory(engine)
+    result = upgrade(engine, clock())
+    factory = make_session_factory(engine, clock)
     with factory.begin() as session:
         seed_reference_data(session)
     return AppContext(engine=engine, session_factory=factory, clock=clock), result

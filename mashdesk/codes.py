@@ -40,10 +40,6 @@ PRIMARY_NEEDS: dict[str, str] = {
     "N0": "Not stated",
 }
 
-ETHNICITIES = (
-    "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT"
-).split()
-
 CHANNELS: dict[str, str] = {
     "phone": "Phone",
     "email": "Email",
@@ -99,3 +95,6 @@ AGENCIES: dict[str, tuple[str, str | None, bool]] = {
     "other_la": ("Another local authority", "5C", False),
     "voluntary": ("Voluntary sector", "8", False),
 }
+
+#: Contact outcomes that make a contact a referral to children's social care (for re-referrals).
+REFERRAL_OUTCOMES = frozenset({"assessment", "strategy_discussion"})

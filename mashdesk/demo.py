@@ -8,13 +8,13 @@ obeys the same rules as real work.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from faker import Faker
 from sqlalchemy import JSON, Date, delete, func, select, text
@@ -22,19 +22,21 @@ from sqlalchemy.orm import Session
 
 from db import models as m
 from db.base import UTCDateTime
+from db.timestamps import to_db_timestamp
 from db.models.contacts import RAG_RANK
-from mashdesk import audit, names
-from mashdesk.codes import CIN_REFERRAL_SOURCES
+from mashdesk import audit
+from mashdesk.people import names
+from mashdesk.codes import CIN_REFERRAL_SOURCES, REFERRAL_OUTCOMES
 from mashdesk.calendar import WorkingCalendar
-from mashdesk.early_help import early_help_config
+from mashdesk.stepdown.centres import early_help_config
 from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
-from mashdesk.services.base import AppContext
-from mashdesk.services.contacts import REFERRAL_OUTCOMES, children_display
+from mashdesk.context import AppContext
+from mashdesk.services.contacts import children_display
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 DEMO_USERS = {
     "demo.practitioner": ("practitioner", "Priya Sharma", "MASH"),
@@ -359,9 +361,7 @@ def _upn(r: random.Random) -> str:
 def _converter(column_type: Any, dialect: str) -> Callable[[Any], Any] | None:
     """How a Python value is handed to the driver for the bulk load (``None``: as it is)."""
     if isinstance(column_type, UTCDateTime):
-        if dialect == "sqlite":
-            return lambda v: None if v is None else v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return None
+        return functools.partial(to_db_timestamp, dialect=dialect)
     if isinstance(column_type, JSON):
         return lambda v: json.dumps(v)
     if dialect == "sqlite" and isinstance(column_type, Date):
@@ -387,11 +387,6 @@ def _insert(session: Session, table_name: str, rows: list[dict[str, Any]]) -> No
             for row in rows]
     for start in range(0, len(data), 20000):
         conn.exec_driver_sql(sql, data[start:start + 20000])
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 @dataclass

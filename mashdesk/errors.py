@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mashdesk.clock import LONDON
+
 
 class MashDeskError(Exception):
     """Base of every error the desk reports to a person."""
@@ -36,7 +38,7 @@ class StaleEditError(MashDeskError):
         self.changed_by = changed_by
         self.changed_at = changed_at
         who = changed_by or "another user"
-        when = f" at {changed_at:%d %b %Y %H:%M}" if changed_at else ""
+        when = f" at {changed_at.astimezone(LONDON):%d %b %Y %H:%M}" if changed_at else ""
         super().__init__(
             f"This {what} was changed by {who}{when} after you opened it. "
             "Your edit was not saved: reload to see their change, then make yours again."

@@ -33,6 +33,3 @@ def demo_db_url() -> str:
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'mashdesk-demo.sqlite3'}"
 
-
-def resources_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "resources"

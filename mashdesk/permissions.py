@@ -48,6 +48,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: The scheduled sweep that marks items not dealt with by the handover deadline.
     "handover.mark_breached": frozenset({"manager"}),
     "handover.print": MASH | {"edt"},
+    "handover.save": MASH | {"edt"},
+    #: The 08:45 reminder of EDT items not yet acknowledged.
+    "handover.remind": frozenset({"manager"}),
     #: Notes appended to an EDT entry (the one change after handover).
     "edt.note": MASH | {"edt"},
     "stepdown.read": MASH | {"earlyhelp"},
@@ -68,6 +71,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pack.save": MASH | AGENCY,
     "meeting.manage": MASH | {"education"},
     "draft.save": EVERYONE,
+    #: Deadline notices a desk raises (the scheduled sweeps run as the signed-in person).
+    "notice.decision_deadlines": MASH,
+    "notice.strategy_deadlines": MASH,
+    "notice.stepdown_deadlines": frozenset({"manager", "earlyhelp"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),

@@ -11,66 +11,42 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
 
-    from mashdesk.services.base import Actor, AppContext
+    from mashdesk.context import Actor, AppContext
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
+from mashdesk.notices import Job, Notice
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something a person should know now. ``key`` identifies it, so it is raised once."""
-
-    key: str
-    level: str  # "due_soon", "breached" or "info"
-    title: str
-    text: str
-    entity: str | None = None
-    entity_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    description: str
-    #: APScheduler trigger name ("interval" or "cron") and its arguments.
-    trigger: str
-    trigger_args: dict[str, Any]
-    run: Callable[[AppContext, Actor, datetime], list[Notice]]
-    #: Roles whose desks run the job.
-    roles: frozenset[str] = field(default_factory=lambda: frozenset({"practitioner", "manager"}))
 
 
 def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
-    from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
+    from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
     from mashdesk.services.strategy import strategy_deadline_notices
-    from mashdesk.services.stepdown import step_down_deadline_notices
+    from mashdesk.stepdown.notices import step_down_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},
-            decision_deadline_notices),
+            decision_deadline_notices, action="notice.decision_deadlines"),
         Job("strategy-deadlines", "Strategy discussions not yet held and ICPCs due soon or overdue", "interval",
-            {"minutes": 5}, strategy_deadline_notices),
+            {"minutes": 5}, strategy_deadline_notices, action="notice.strategy_deadlines"),
         # Cron on weekdays; the jobs themselves skip bank holidays and closures (the calendar decides).
         Job("edt-handover-reminder", "EDT items not yet acknowledged before the handover", "cron",
             {"day_of_week": "mon-fri", "hour": 8, "minute": 45}, handover_reminder_notices,
-            roles=frozenset({"manager"})),
+            action="handover.remind"),
         # A second past 10:00, the handover deadline, so the deadline has passed when the job looks.
         Job("edt-handover-breaches", "EDT items not dealt with by the handover deadline", "cron",
             {"day_of_week": "mon-fri", "hour": 10, "minute": 0, "second": 1}, handover_breach_job,
-            roles=frozenset({"manager"})),
+            action="handover.mark_breached"),
         Job("stepdown-deadlines", "Early Help first contacts and reviews due soon or overdue", "interval",
-            {"minutes": 15}, step_down_deadline_notices, roles=frozenset({"earlyhelp", "manager"})),
+            {"minutes": 15}, step_down_deadline_notices, action="notice.stepdown_deadlines"),
     ]
 
 
@@ -79,7 +55,7 @@ def run_jobs_now(ctx: AppContext, actor: Actor, now: datetime | None = None) -> 
     moment = now or ctx.now()
     notices: list[Notice] = []
     for job in desk_jobs():
-        if actor.role in job.roles:
+        if actor.may(job.action):
             notices.extend(job.run(ctx, actor, moment))
     return notices
 
@@ -95,10 +71,10 @@ def start_scheduler(ctx: AppContext, actor: Actor, deliver: Callable[[list[Notic
     scheduler = QtScheduler(timezone=LONDON, job_defaults={"coalesce": True, "max_instances": 1,
                                                           "misfire_grace_time": 12 * 3600})
     for job in desk_jobs():
-        if actor.role not in job.roles:
+        if not actor.may(job.action):
             continue
         scheduler.add_job(_runner(ctx, actor, job, deliver), job.trigger, id=job.id, name=job.description,
-                          replace_existing=True, next_run_time=datetime.now(LONDON), **job.trigger_args)
+                          replace_existing=True, next_run_time=ctx.now().astimezone(LONDON), **job.trigger_args)
     scheduler.start()
     return scheduler
 

@@ -24,7 +24,7 @@ def main(revision: str) -> Path:
     from db.engine import make_engine
     from db.migrate import alembic_config, current_revision
     from mashdesk.demo import build_demo
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
 
     target = ROOT / "tests" / "db" / "samples" / f"schema-{revision}.sqlite3"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 
 
 def police_notification(now: datetime, *children: PersonInput | int, **changes: object) -> ContactInput:

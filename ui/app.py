@@ -13,7 +13,7 @@ from mashdesk.errors import MashDeskError
 from mashdesk.paths import data_dir, default_db_url, demo_db_url
 
 if TYPE_CHECKING:
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people")
 DEMO_CONTACTS = 6000
@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="mashdesk", description="Open MASH Desk.",
                                 epilog=f"Command-line tools: {', '.join(COMMAND_NAMES)}. "
-                                "Run 'mashdesk COMMAND --help' for one of them.")
+                                "Run 'mashdesk COMMAND --help' for one of them; "
+                                "--db and --as go before or after the command.")
     p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $MASHDESK_DB or the embedded database)")
     p.add_argument("--demo", action="store_true", help="open a demo database of synthetic data")
     p.add_argument("--as", dest="as_user", metavar="USERNAME", help="sign in as this user")
@@ -158,14 +159,26 @@ def _label(url: str) -> str:
 
 
 def _open_view(window, view: str) -> None:  # type: ignore[no-untyped-def]
-    if view == "contact":
-        from mashdesk.services.contacts import ContactService
+    """Reach ``view`` as a person does: its shortcut; the contact view by Enter on the queue's newest contact."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
-        newest = ContactService(window.ctx).newest_id(window.actor)
-        if newest is not None:
-            window.open_contact(newest)
-            return
-    window.show_view(view)
+    from ui.main_window import VIEWS
+
+    def press(target, sequence: str) -> None:  # type: ignore[no-untyped-def]
+        combo = QKeySequence(sequence)[0]
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+
+    window.activateWindow()
+    QApplication.processEvents()
+    if view == "contact":
+        press(window, "Ctrl+1")
+        window.queue.table.setFocus()
+        QTest.keyClick(window.queue.table, Qt.Key.Key_Return)
+        return
+    press(window, dict((key, shortcut) for key, _, shortcut in VIEWS)[view])
 
 
 def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-untyped-def]
@@ -191,8 +204,7 @@ def _screenshot(app, window, view: str, path: str) -> int:  # type: ignore[no-un
 
     window.view_loaded.connect(save)
     window.start()
-    if view != "queue":
-        _open_view(window, view)
+    QTimer.singleShot(0, lambda: _open_view(window, view))
     app.exec()
     return result["code"]
 

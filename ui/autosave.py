@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from mashdesk.services.base import Actor
-from mashdesk.services.drafts import DraftService, SavedDraft
+from mashdesk.context import Actor
+from mashdesk.drafts import DraftService, SavedDraft
 
 INTERVAL_MS = 3000
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 
 def local_time(value: datetime | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,12 +20,13 @@ from PySide6.QtWidgets import (
 
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor, AppContext
+from mashdesk.context import Actor, AppContext
 from mashdesk.services.queue import QueueService
 from ui.notices import NoticeCentre
+from ui.window_place import fits_a_screen, place_first_time
 from ui.views.queue_view import QueueView
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 #: Main views in navigation order: key, title, shortcut.
 VIEWS: list[tuple[str, str, str]] = [
@@ -38,6 +38,16 @@ VIEWS: list[tuple[str, str, str]] = [
     ("meeting", "Daily meeting", "Ctrl+6"),
     ("people", "People", "Ctrl+7"),
 ]
+#: The permission (``mashdesk.permissions``) a person needs to open each main view.
+VIEW_ACTIONS: dict[str, str] = {
+    "queue": "queue.read",
+    "contact": "contact.read",
+    "handover": "handover.read",
+    "stepdowns": "stepdown.read",
+    "strategy": "strategy.read",
+    "meeting": "queue.read",
+    "people": "person.match",
+}
 
 
 def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
@@ -48,17 +58,17 @@ def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.drafts import DraftService
-    from mashdesk.services.handover import HandoverService
-    from mashdesk.services.people import PeopleService
-    from ui.views.handover_view import HandoverView
+    from mashdesk.drafts import DraftService
+    from mashdesk.handover.service import HandoverService
+    from mashdesk.people.service import PeopleService
+    from ui.handover.view import HandoverView
 
     return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
 
 
 def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.stepdown import StepDownService
-    from ui.views.stepdowns_view import StepDownsView
+    from mashdesk.stepdown.service import StepDownService
+    from ui.stepdown.view import StepDownsView
 
     return StepDownsView(StepDownService(ctx), actor)
 
@@ -77,8 +87,8 @@ def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.people import PeopleService
-    from ui.views.people_view import PeopleView
+    from mashdesk.people.service import PeopleService
+    from ui.people.people_view import PeopleView
 
     return PeopleView(PeopleService(ctx), actor)
 
@@ -96,10 +106,10 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
-    "mashdesk.services.contacts", "mashdesk.services.drafts", "mashdesk.services.handover",
-    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
-    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
-    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
+    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.handover.service",
+    "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.services.strategy",
+    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.handover.view",
+    "ui.stepdown.view", "ui.views.strategy_view", "ui.people.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 
@@ -138,6 +148,7 @@ class MainWindow(QMainWindow):
 
         self.queue = QueueView(QueueService(ctx), actor)
         self._built: dict[str, QWidget] = {"queue": self.queue}
+        self._fresh: str | None = None
         self.views = _Views(self)
 
         self.nav = QListWidget()
@@ -150,6 +161,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title} ({shortcut})")
             self.nav.addItem(item)
+            item.setHidden(not self.may_open(key))  # a view this role may not open is not offered
             # Until a view is first shown its page is empty; the queue is there from the start.
             self.stack.addWidget(self.queue if key == "queue" else QWidget())
         self._wire("queue", self.queue)
@@ -180,15 +192,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_contact_action)
         file_menu.addAction(self.take_next_action)
         file_menu.addSeparator()
-        refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.queue.refresh)
+        refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.refresh_current)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(refresh)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
-        for row, (key, title, shortcut) in enumerate(VIEWS):
+        for key, title, shortcut in VIEWS:
             action = QAction(title, self, shortcut=QKeySequence(shortcut))
-            action.triggered.connect(lambda _=False, r=row: self.nav.setCurrentRow(r))
+            action.triggered.connect(lambda _=False, k=key: self.show_view(k))
+            action.setEnabled(self.may_open(key))
             view_menu.addAction(action)
             self.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -255,25 +268,58 @@ class MainWindow(QMainWindow):
         return self.view("people")
 
     def _switch(self, row: int) -> None:
-        if row >= 0:
-            self.view(VIEWS[row][0])
-            self.stack.setCurrentIndex(row)
+        """The one way a main view is shown: built, put on screen, its data loaded (``view_loaded``).
 
-    def show_view(self, key: str) -> None:
-        """Switch to a main view, refreshing it when it can be refreshed."""
-        keys = [k for k, _, _ in VIEWS]
-        self.nav.setCurrentRow(keys.index(key))
-        view = self.views[key]
+        The navigation list, the View menu, the shortcuts, opening a contact, ``--view`` and
+        signing in all come here, so what a person sees is what every path sees.
+        """
+        if row < 0:
+            return
+        key = VIEWS[row][0]
+        if not self.may_open(key):
+            return
+        view = self.view(key)
+        self.stack.setCurrentIndex(row)
+        # The keyboard goes to the view's main list (or the view), not left on a page now hidden.
+        target = getattr(view, "table", None) or getattr(view, "browser", None) or view
+        if self.isActiveWindow():
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._load(key)
+
+    def _load(self, key: str) -> None:
+        view = self.view(key)
+        if self._fresh == key:  # just loaded by open_contact: not twice
+            self._fresh = None
+            return
         refresh = getattr(view, "refresh", None)
-        if refresh is not None and key not in ("queue", "contact"):
+        if refresh is not None:
             refresh()
-        elif getattr(view, "loaded", None) is None:
+        if getattr(view, "loaded", None) is None:
             self.view_loaded.emit(key)
 
+    def may_open(self, key: str) -> bool:
+        """Whether the signed-in person's role may open the main view ``key``."""
+        return self.actor.may(VIEW_ACTIONS[key])
+
+    @property
+    def current_key(self) -> str:
+        return VIEWS[max(self.nav.currentRow(), 0)][0]
+
+    def show_view(self, key: str) -> None:
+        """Switch to a main view (loading its data), as choosing it in the list does."""
+        row = [k for k, _, _ in VIEWS].index(key)
+        if self.nav.currentRow() == row:
+            self._load(key)
+        else:
+            self.nav.setCurrentRow(row)
+
+    def refresh_current(self) -> None:
+        """F5: load the view on screen afresh."""
+        self._load(self.current_key)
+
     def start(self) -> None:
-        """Load the queue (the first view)."""
-        self.nav.setCurrentRow(0)
-        self.queue.start()
+        """Show the queue (the first view), loaded, with the keyboard in its table."""
+        self.show_view("queue")
         self.queue.table.setFocus()
 
     def start_scheduler(self) -> None:
@@ -314,8 +360,8 @@ class MainWindow(QMainWindow):
     def new_contact(self) -> None:
         """Record a contact (Ctrl+N); once saved it is in the queue and open."""
         from mashdesk.services.contacts import ContactService
-        from mashdesk.services.drafts import DraftService
-        from mashdesk.services.people import PeopleService
+        from mashdesk.drafts import DraftService
+        from mashdesk.people.service import PeopleService
         from ui.dialogs.contact_form import ContactForm
 
         form = ContactForm(ContactService(self.ctx), PeopleService(self.ctx), DraftService(self.ctx), self.actor,
@@ -340,20 +386,21 @@ class MainWindow(QMainWindow):
         self.open_contact(taken)
 
     def open_contact(self, contact_id: int) -> None:
+        """Open a contact in the contact view (from the queue, a list, a new contact or take next)."""
         try:
             self.contact.show_contact(contact_id)  # type: ignore[attr-defined]
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot open contact", str(exc))
             return
-        self.nav.setCurrentRow(1)
+        self._fresh = "contact"
+        self.show_view("contact")
+        self._fresh = None
 
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 820)
+        if geometry is None or not self.restoreGeometry(geometry) or not fits_a_screen(self):
+            place_first_time(self)
         state = self.settings.value("mainWindow/state")
         if state is not None:
             self.restoreState(state)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QStatusBar, QSystemTrayIcon, QWidget
 
-from mashdesk.scheduler import Notice
+from mashdesk.notices import Notice
 
 
 class NoticeCentre(QObject):

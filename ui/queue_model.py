@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from mashdesk.codes import CONTACT_STATUSES
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.queue import QueueQuery, QueueRow, QueueService
 from ui.formatting import local_time
 

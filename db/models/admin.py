@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, Versioned, utcnow
+from db.base import STAMP_INSERT, Base, Versioned
 
 
 class Role(Base):
@@ -65,7 +65,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(index=True, info=STAMP_INSERT)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64), index=True)
@@ -89,4 +89,4 @@ class Draft(Base):
     #: Which record the draft edits ("new" for a record not yet saved).
     key: Mapped[str] = mapped_column(String(40), default="new")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(info=STAMP_INSERT)

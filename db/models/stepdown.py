@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, Versioned, utcnow
+from db.base import STAMP_INSERT, Base, Versioned
 
 
 class StepDown(Versioned, Base):
@@ -53,7 +53,7 @@ class StepDownEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     step_down_id: Mapped[int] = mapped_column(ForeignKey("step_downs.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(info=STAMP_INSERT)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(Text, default="")

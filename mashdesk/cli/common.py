@@ -10,37 +10,90 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from mashdesk.errors import AuthenticationError, MashDeskError
+from mashdesk.errors import AuthenticationError, InputError, MashDeskError
 from mashdesk.paths import default_db_url
 
 if TYPE_CHECKING:  # the database stack is imported only by commands that use it
-    from mashdesk.services.base import Actor, AppContext
+    from mashdesk.context import Actor, AppContext
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", default=None,
-                        help="SQLAlchemy URL (default: $MASHDESK_DB or the embedded SQLite database)")
+_DB_HELP = "SQLAlchemy URL (default: $MASHDESK_DB or the embedded SQLite database)"
+_AS_HELP = "act as this user (password from $MASHDESK_PASSWORD or asked for)"
+#: ``--as`` in the top parser's help: it is taken only by the commands that act as a user.
+TOP_AS_HELP = f"for a command that acts as a user: {_AS_HELP}"
 
 
-def add_actor_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="as_user", metavar="USERNAME", required=True,
-                        help="act as this user (password from $MASHDESK_PASSWORD or asked for)")
+def common_options(*, after_command: bool, as_help: str = argparse.SUPPRESS) -> argparse.ArgumentParser:
+    """``--db`` and ``--as``, to pass as ``parents=`` to the top parser and to each command's parser.
+
+    Both may come before or after the command name. Before it they default to ``None``; after it
+    they default to nothing at all (``SUPPRESS``), so a command's parser never overwrites a value
+    given before its name. Every command accepts ``--as``: :func:`check_actor` then refuses it for a
+    command that does not act as a user, and requires it for one that does, wherever it was given.
+    """
+    default = argparse.SUPPRESS if after_command else None
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db", metavar="URL", default=default, help=_DB_HELP)
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME", default=default, help=as_help)
+    return parser
+
+
+def add_command(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    name: str,
+    *,
+    acts_as_user: bool = False,
+    **kwargs: str,
+) -> argparse.ArgumentParser:
+    """A command's parser, taking the common options after its name as well as before it."""
+    as_help = f"required: {_AS_HELP}" if acts_as_user else argparse.SUPPRESS
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, parents=[common_options(after_command=True, as_help=as_help)], **kwargs)
+    parser.set_defaults(acts_as_user=acts_as_user, command_parser=parser)
+    return parser
+
+
+def check_actor(args: argparse.Namespace) -> None:
+    """``--as`` is required by a command that acts as a user and refused by any other (exit 2)."""
+    parser: argparse.ArgumentParser = args.command_parser
+    if args.acts_as_user and args.as_user is None:
+        parser.error("the following arguments are required: --as")
+    if not args.acts_as_user and args.as_user is not None:
+        parser.error("--as: this command does not act as a user")
 
 
 @contextmanager
 def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     """The database named by ``--db`` (migrated), closed again when the command ends."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     from db.migrate import DatabaseTooNew
     from mashdesk.app import open_database
 
+    url = args.db or default_db_url()
     try:
-        ctx, _ = open_database(args.db or default_db_url())
+        ctx, _ = open_database(url)
     except DatabaseTooNew as exc:
         raise MashDeskError(str(exc)) from exc
+    except ArgumentError as exc:  # not a URL, or a dialect SQLAlchemy does not know
+        raise InputError(f"--db: not a database URL the desk can use: {exc}", "db") from None
+    except DBAPIError as exc:  # the server is down, refuses us, or the file cannot be opened
+        raise MashDeskError(f"cannot open the database {_shown(url)}: {_first_line(exc.orig)}") from None
     try:
         yield ctx
     finally:
         ctx.engine.dispose()
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(error: BaseException | None) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def password_from_env_or_prompt(prompt: str) -> str:

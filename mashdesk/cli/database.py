@@ -6,33 +6,24 @@ import argparse
 import json
 import sys
 
-from mashdesk.cli.common import (
-    add_actor_option,
-    add_db_option,
-    open_context,
-    password_from_env_or_prompt,
-    sign_in,
-)
+from mashdesk.cli.common import add_command, open_context, password_from_env_or_prompt, sign_in
 from mashdesk.permissions import require
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("init", help="create or upgrade the database schema")
-    add_db_option(p)
+    p = add_command(sub, "init", help="create or upgrade the database schema")
     p.add_argument("--admin", metavar="USERNAME", help="create this first administrator on a database with no users")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", help="fill a demo database with synthetic data")
-    add_db_option(p)
+    p = add_command(sub, "demo", help="fill a demo database with synthetic data")
     p.add_argument("--contacts", type=int, required=True, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("audit", help="audit trail")
     audit_sub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    v = audit_sub.add_parser("verify", help="check the audit trail is complete and untampered")
-    add_db_option(v)
-    add_actor_option(v)
+    v = add_command(audit_sub, "verify", acts_as_user=True,
+                    help="check the audit trail is complete and untampered")
     v.set_defaults(func=cmd_audit_verify)
 
 

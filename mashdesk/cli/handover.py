@@ -7,24 +7,23 @@ import json
 from datetime import date
 from pathlib import Path
 
-from mashdesk.cli.common import add_actor_option, add_db_option, open_context, sign_in
+from mashdesk.cli.common import add_command, open_context, sign_in
 from mashdesk.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("handover", help="print the EDT handover sheet for the period ending one morning",
-                       description="Write the EDT handover sheet (PDF) for the out-of-hours period ending on "
-                       "the morning of DATE: every item, what was done, what is outstanding, who "
-                       "acknowledged it and what it became.")
-    add_db_option(p)
-    add_actor_option(p)
+    p = add_command(sub, "handover", acts_as_user=True,
+                    help="save the EDT handover sheet for the period ending one morning",
+                    description="Write the EDT handover sheet (PDF) for the out-of-hours period ending on "
+                    "the morning of DATE: every item, what was done, what is outstanding, who "
+                    "acknowledged it and what it became.")
     p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the working day whose morning ends the period")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the sheet")
     p.set_defaults(func=cmd_handover)
 
 
 def cmd_handover(args: argparse.Namespace) -> int:
-    from mashdesk.services.handover import HandoverService
+    from mashdesk.handover.service import HandoverService
 
     try:
         day = date.fromisoformat(args.date)
@@ -35,8 +34,9 @@ def cmd_handover(args: argparse.Namespace) -> int:
         raise InputError(f"--out: the folder {str(out.parent)!r} does not exist", "out")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
-        sheet = HandoverService(ctx).sheet(actor, day)
-    out.write_bytes(sheet.pdf)
+        service = HandoverService(ctx)
+        sheet = service.sheet(actor, day)
+        out = service.save_sheet(actor, sheet, out)
     period = sheet.period
     print(json.dumps({"out": str(out), "period_start": period.start.isoformat(),
                       "period_end": period.end.isoformat(), "items": len(period.items),

@@ -5,23 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 
-from mashdesk.cli.common import add_actor_option, add_db_option, open_context, sign_in
+from mashdesk.cli.common import add_command, open_context, sign_in
 from mashdesk.errors import InputError, NotFound
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("pack", help="build a document pack")
     kinds = p.add_subparsers(dest="pack_kind", metavar="KIND", required=True)
-    s = kinds.add_parser(
+    s = add_command(
+        kinds,
         "strategy",
+        acts_as_user=True,
         help="the strategy meeting pack, as the user may see it",
         description="Build the strategy meeting pack of a discussion as USERNAME may see it: "
         "answers restricted to another agency are left out and marked as withheld.",
     )
     s.add_argument("--discussion", required=True, metavar="ID", help="the strategy discussion's id")
-    add_actor_option(s)
     s.add_argument("--out", required=True, metavar="FILE.pdf", help="where to save the PDF")
-    add_db_option(s)
     s.set_defaults(func=cmd_pack_strategy)
 
 

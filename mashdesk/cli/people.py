@@ -7,22 +7,20 @@ import json
 import sys
 from datetime import date
 
-from mashdesk.cli.common import add_actor_option, add_db_option, open_context, sign_in
+from mashdesk.cli.common import add_command, open_context, sign_in
 from mashdesk.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="import records from a file")
     import_sub = p.add_subparsers(dest="import_kind", metavar="KIND", required=True)
-    persons = import_sub.add_parser("persons", help="import or update people from a CSV file")
+    persons = add_command(import_sub, "persons", acts_as_user=True,
+                          help="import or update people from a CSV file")
     persons.add_argument("file", metavar="FILE.csv")
-    add_db_option(persons)
-    add_actor_option(persons)
     persons.set_defaults(func=cmd_import_persons)
 
-    m = sub.add_parser("match", help="find the people a name (and date of birth, postcode) may be")
-    add_db_option(m)
-    add_actor_option(m)
+    m = add_command(sub, "match", acts_as_user=True,
+                    help="find the people a name (and date of birth, postcode) may be")
     m.add_argument("--first-name", required=True, metavar="F")
     m.add_argument("--last-name", required=True, metavar="L")
     m.add_argument("--dob", metavar="YYYY-MM-DD")
@@ -32,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_import_persons(args: argparse.Namespace) -> int:
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.service import PeopleService
 
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
@@ -60,8 +58,8 @@ def _dob(text: str | None) -> date | None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from mashdesk.matching import MatchQuery
-    from mashdesk.services.people import PeopleService
+    from mashdesk.people.scoring import MatchQuery
+    from mashdesk.people.service import PeopleService
 
     if not args.first_name.strip() and not args.last_name.strip():
         raise InputError("--first-name/--last-name: give a name to search for", "name")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.cli.common import add_command
 from mashdesk.errors import InputError
 from rules import ChildInput, RuleInputError, ThresholdEngine, TriageResult, load_ruleset
 
@@ -27,20 +28,23 @@ _CHILD_FIELDS = {
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    triage = subparsers.add_parser(
+    triage = add_command(
+        subparsers,
         "triage",
         help="apply the Threshold of Need to a contact given as JSON",
         description="Suggest a level, outcome and RAG rating for each child of a contact (JSON, see "
-        "docs/threshold-and-calendar.md) and print them as JSON.",
+        "docs/threshold-and-calendar.md) and print them as JSON. Needs no database: --db is accepted and "
+        "not used.",
     )
     triage.add_argument("file", metavar="FILE", help="the contact as JSON; - reads standard input")
     triage.set_defaults(func=run_triage)
 
-    due = subparsers.add_parser(
+    due = add_command(
+        subparsers,
         "due",
         help="print the deadline of a kind of work from a start time",
         description="Print a deadline from the working calendar: an ISO datetime with its UTC offset, or an "
-        "ISO date for date kinds (icpc, assessment).",
+        "ISO date for date kinds (icpc, assessment). Needs no database: --db is accepted and not used.",
     )
     due.add_argument("kind", metavar="KIND", help="deadline kind, e.g. decision_red, icpc")
     due.add_argument("start", metavar="START", help="ISO datetime (local time if no offset), or date")

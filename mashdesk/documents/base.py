@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -25,7 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from reportlab.platypus.flowables import KeepTogether
 
 MARKING = "OFFICIAL-SENSITIVE"
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 MARGIN = 18 * mm
 
 
@@ -125,8 +124,9 @@ class _NumberedCanvas(Canvas):
         self.setFillColor(colors.black)
         self.setFont("Helvetica", 8)
         self.drawString(MARGIN, height - 14.5 * mm, info.title)
-        printed = (info.printed_at or datetime.now(LONDON)).astimezone(LONDON)
-        self.drawRightString(width - MARGIN, height - 14.5 * mm, f"Printed {printed:%d %b %Y %H:%M}")
+        if info.printed_at is not None:  # the time the service's clock gave; none given, none shown
+            printed = info.printed_at.astimezone(LONDON)
+            self.drawRightString(width - MARGIN, height - 14.5 * mm, f"Printed {printed:%d %b %Y %H:%M}")
         footer = f"Page {number} of {total}"
         self.drawRightString(width - MARGIN, 13 * mm, footer)
         if info.prepared_for:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Spacer
 
@@ -11,7 +10,7 @@ from db.models import Contact, ReferrerFeedback
 from mashdesk import codes
 from mashdesk.documents.base import DocumentInfo, build_pdf, key_value_table, para, section
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 
 def build_feedback_letter(contact: Contact, feedback: ReferrerFeedback, now: datetime, signed_by: str) -> bytes:

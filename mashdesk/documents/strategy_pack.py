@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
@@ -25,7 +24,7 @@ from mashdesk.documents.base import (
     section,
 )
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 TITLE = "Strategy meeting pack"
 
 MODES = {"in_person": "In person", "phone": "Phone", "video": "Video"}

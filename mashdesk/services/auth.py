@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from mashdesk import audit, codes, permissions
 from mashdesk.errors import AuthenticationError, InputError
-from mashdesk.services.base import Actor, Service
+from mashdesk.context import Actor, Service
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
-from mashdesk.services.people import PersonInput, add_person
+from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.people.history import previous_contacts
+from mashdesk.people.service import PersonInput, add_person
 
-#: Outcomes that make a contact a referral to children's social care (for re-referrals).
-REFERRAL_OUTCOMES = frozenset({"assessment", "strategy_discussion"})
 EDITABLE_FIELDS = ("concern", "child_location", "immediate_protection", "interpreter_needs",
                    "consent", "consent_reason", "consent_decided_by", "cin_source", "channel")
 
@@ -176,25 +175,6 @@ def validate_contact(data: ContactInput, now: datetime) -> None:
                              f"others[{i}].role")
         if (other.person_id is None) == (other.new_person is None):
             raise InputError(f"person {i}: choose a known person or enter a new one", f"others[{i}]")
-
-
-def previous_contacts(session: Session, person_ids: list[int], before: datetime,
-                      exclude_contact: int | None = None) -> dict[int, tuple[int, int]]:
-    """For each person: (contacts, referrals) in the 12 months before ``before``."""
-    since = before - timedelta(days=365)
-    q = (
-        select(ContactPerson.person_id, Contact.outcome)
-        .join(Contact, Contact.id == ContactPerson.contact_id)
-        .where(ContactPerson.person_id.in_(person_ids), ContactPerson.role == "child",
-               Contact.received_at >= since, Contact.received_at < before)
-    )
-    if exclude_contact is not None:
-        q = q.where(Contact.id != exclude_contact)
-    counts: dict[int, tuple[int, int]] = {pid: (0, 0) for pid in person_ids}
-    for pid, outcome in session.execute(q):
-        c, r = counts[pid]
-        counts[pid] = (c + 1, r + (outcome in REFERRAL_OUTCOMES))
-    return counts
 
 
 def children_display(names: list[str]) -> str:

@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from db.direct import Direct, placeholders, utc
 from db.references import contact_reference
-from mashdesk import names
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service
+from mashdesk.people import names
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service
 
 if TYPE_CHECKING:
     from mashdesk.calendar import WorkingCalendar
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 #: A name search starts at this many letters (one letter matches half the borough).
 MIN_NAME_SEARCH = 2
 

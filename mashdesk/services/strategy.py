@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from db.references import discussion_reference
 from db.models import (
     Agency,
     Contact,
@@ -55,19 +55,17 @@ from mashdesk.documents.strategy_pack import (
     build_strategy_pack,
 )
 from mashdesk.errors import InputError, NotFound
-from mashdesk.scheduler import Notice
-from mashdesk.services.base import Actor, AppContext, Service, WriteScope
+from mashdesk.notices import Notice
+from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from mashdesk.services.queue import due_label
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 #: The lists of the strategy screen: key → label.
 GROUPS = {"to_convene": "To convene (no date yet)", "convened": "Convened (date set)", "held": "Held"}
 MEETING_FIELDS = ("immediate_actions", "further_information", "criminal_investigation", "legal_advice")
 
 
-def discussion_reference(discussion_id: int) -> str:
-    return f"SD-{discussion_id:06d}"
 
 
 @lru_cache(maxsize=1)

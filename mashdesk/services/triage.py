@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,11 +29,11 @@ from db.references import contact_reference
 from mashdesk import codes
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.errors import InputError, NotFound, PermissionDenied
-from mashdesk.services.base import Actor, Service, WriteScope
+from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.services.contacts import previous_contacts
 from rules import ChildInput, RuleInputError, Ruleset, ThresholdEngine, TriageResult, load_ruleset
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 
 
 @lru_cache(maxsize=1)
@@ -460,7 +459,7 @@ def _proposed(s: Session, contact_id: int) -> list[Decision]:
 def _follow_up(w: WriteScope, calendar: WorkingCalendar, contact: Contact, lead: Decision) -> str:
     """What the authorised outcome creates, inside the same unit of work."""
     if lead.outcome == "early_help":
-        from mashdesk.services.stepdown import open_step_down
+        from mashdesk.stepdown.opening import open_step_down
 
         return f"step-down {open_step_down(w, contact, lead).id}"
     if lead.outcome == "strategy_discussion":

@@ -9,7 +9,7 @@ from db.models import AuditEvent
 from mashdesk import audit
 from mashdesk.errors import InputError
 from mashdesk.services.auth import AuthService
-from mashdesk.services.base import AuditMissing, Service
+from mashdesk.context import AuditMissing, Service
 from mashdesk.services.contacts import ContactService
 from tests.helpers import police_notification
 

@@ -407,7 +407,7 @@ _HOLIDAY_FILE = Path(__import__("tempfile").mkdtemp(prefix="mashdesk-bank-holida
 def test_bank_holidays_agree_with_the_holidays_package_whether_remembered_or_not(day: date) -> None:
     import holidays
 
-    from mashdesk.calendar import BankHolidays
+    from mashdesk.bank_holidays import BankHolidays
 
     expected = day in holidays.country_holidays("GB", subdiv="ENG")
     assert (day in BankHolidays("GB", "ENG", _HOLIDAY_FILE)) == expected  # fills or reads the file
@@ -418,7 +418,7 @@ def test_remembered_bank_holidays_need_no_import_of_the_package(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import holidays
 
-    from mashdesk.calendar import BankHolidays
+    from mashdesk.bank_holidays import BankHolidays
 
     cache = tmp_path / "bank-holidays.json"
     assert date(2026, 12, 28) in BankHolidays("GB", "ENG", cache)  # Boxing Day is a Saturday: Monday instead
@@ -436,8 +436,8 @@ def test_a_new_holidays_release_or_a_damaged_file_asks_the_package_again(tmp_pat
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
-    import mashdesk.calendar as calendar
-    from mashdesk.calendar import BankHolidays
+    import mashdesk.bank_holidays as calendar
+    from mashdesk.bank_holidays import BankHolidays
 
     cache = tmp_path / "bank-holidays.json"
     assert date(2026, 12, 25) in BankHolidays("GB", "ENG", cache)
@@ -454,7 +454,7 @@ def test_a_new_holidays_release_or_a_damaged_file_asks_the_package_again(tmp_pat
 
 
 def test_a_calendar_for_another_nation_is_not_given_englands_holidays(tmp_path: Path) -> None:
-    from mashdesk.calendar import BankHolidays
+    from mashdesk.bank_holidays import BankHolidays
 
     cache = tmp_path / "bank-holidays.json"
     assert date(2026, 8, 31) in BankHolidays("GB", "ENG", cache)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.models import AuditEvent, Contact, Person
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from tests.helpers import police_notification
 
 

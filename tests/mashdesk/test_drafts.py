@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from mashdesk.services.drafts import DraftService
+from mashdesk.drafts import DraftService
 
 
 def test_draft_round_trip_private_to_its_user(ctx, actors):

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from mashdesk.errors import PermissionDenied
-from mashdesk.matching import CandidateRecord, MatchQuery, band, compare_dob, dob_variants, score
-from mashdesk.services.people import PeopleService, PersonInput
+from mashdesk.people.scoring import CandidateRecord, MatchQuery, band, compare_dob, dob_variants, score
+from mashdesk.people.service import PeopleService, PersonInput
 
 DOB = date(2015, 3, 4)
 

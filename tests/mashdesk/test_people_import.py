@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, Person
 from mashdesk.errors import InputError, PermissionDenied
-from mashdesk.matching import MatchQuery
-from mashdesk.services.people import PeopleService
+from mashdesk.people.scoring import MatchQuery
+from mashdesk.people.service import PeopleService
 
 HEADER = "external_id,first_name,last_name,date_of_birth,sex,postcode,nhs_number,aliases\n"
 GOOD = (HEADER

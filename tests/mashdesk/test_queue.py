@@ -10,7 +10,7 @@ from sqlalchemy import update
 from db.models import Contact
 from mashdesk.services.contacts import ContactService
 from mashdesk.services.queue import QueueQuery, QueueService, due_label
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from tests.helpers import police_notification
 
 

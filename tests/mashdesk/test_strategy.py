@@ -16,7 +16,7 @@ from mashdesk.documents.base import MARKING
 from mashdesk.documents.strategy_pack import withheld_line
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.people import PersonInput
+from mashdesk.people.service import PersonInput
 from mashdesk.services.strategy import StrategyService, convene_discussion, gather_pack
 from tests.helpers import police_notification
 
@@ -230,7 +230,7 @@ def test_saving_and_printing_a_pack_are_audited(ctx, actors, clock, tmp_path):
 def _text(pdf: bytes, reader: str) -> list[str]:
     """The pack's lines without the page furniture and the cover's line naming the reader."""
     furniture = re.compile(
-        rf"^({MARKING}|Prepared for .*|Page \d+ of \d+|Strategy meeting pack SD-\d+ .*"
+        rf"^({MARKING}|Prepared for .*|Page \d+ of \d+|Strategy meeting pack ST-\d+ .*"
         rf"|{re.escape(reader)}, .*)$"
     )
     lines = [line.strip() for page in _pages(pdf) for line in page.splitlines()]
@@ -279,7 +279,7 @@ def test_the_deadline_sweep_raises_late_discussions_and_icpcs(ctx, actors, clock
     assert not [n for n in run_jobs_now(ctx, manager) if n.entity == "strategy_discussion"]
     clock.set_local(2026, 11, 24, 11, 0)  # due Tue 24 Nov 10:00
     (late,) = [n for n in run_jobs_now(ctx, manager) if n.entity == "strategy_discussion"]
-    assert late.level == "breached" and "SD-" in late.title and late.text.startswith("Overdue")
+    assert late.level == "breached" and "ST-" in late.title and late.text.startswith("Overdue")
     d = service.get(manager, discussion_id)
     service.record_meeting(manager, discussion_id, d.version, held_at=clock() - timedelta(minutes=30))
     child = service.get(manager, discussion_id).children[0]

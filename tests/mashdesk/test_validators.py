@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mashdesk import validators
 from mashdesk.errors import InputError
-from mashdesk.people_import import COLUMNS, parse_csv, parse_row
+from mashdesk.people.importing import COLUMNS, parse_csv, parse_row
 
 TODAY = date(2026, 11, 23)
 nine_digits = st.text(alphabet=string.digits, min_size=9, max_size=9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from mashdesk.services.drafts import DraftService
+from mashdesk.drafts import DraftService
 from ui.autosave import Autosaver
 
 pytestmark = pytest.mark.qt

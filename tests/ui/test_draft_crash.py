@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from mashdesk.services.contacts import ContactService
-from mashdesk.services.drafts import DraftService
-from mashdesk.services.people import PeopleService
+from mashdesk.drafts import DraftService
+from mashdesk.people.service import PeopleService
 from ui.dialogs.contact_form import ContactForm
 
 pytestmark = pytest.mark.qt
@@ -29,10 +29,10 @@ TYPIST = textwrap.dedent("""
     app = QApplication([])
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
-    from mashdesk.services.base import AppContext
+    from mashdesk.context import AppContext
     from mashdesk.services.contacts import ContactService
-    from mashdesk.services.drafts import DraftService
-    from mashdesk.services.people import PeopleService
+    from mashdesk.drafts import DraftService
+    from mashdesk.people.service import PeopleService
     from ui.dialogs.contact_form import ContactForm
     engine = make_engine({url!r})
     ctx = AppContext(engine, make_session_factory(engine))

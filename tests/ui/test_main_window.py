@@ -123,3 +123,40 @@ def test_views_are_built_when_first_shown_and_the_rest_loads_behind(qtbot, windo
     window.show_view("strategy")
     assert window.stack.currentWidget() is window.views["strategy"]
     assert window.views["strategy"].isVisible()
+
+
+def _fresh_window(qtbot, demo_ctx, manager, settings):  # type: ignore[no-untyped-def]
+    w = MainWindow(demo_ctx, manager, "test database", settings)
+    qtbot.addWidget(w)
+    return w
+
+
+def test_the_first_window_shows_the_work_centred(qtbot, demo_ctx, manager, tmp_path):
+    from ui.window_place import FIRST_SIZE
+
+    settings = QSettings(str(tmp_path / "first.ini"), QSettings.Format.IniFormat)
+    w = _fresh_window(qtbot, demo_ctx, manager, settings)
+    free = w.screen().availableGeometry()
+    assert w.width() == min(FIRST_SIZE[0], int(free.width() * 0.85))
+    assert w.height() == min(FIRST_SIZE[1], int(free.height() * 0.85))
+    assert abs(w.geometry().center().x() - free.center().x()) <= 1
+    assert abs(w.geometry().center().y() - free.center().y()) <= 1
+
+
+@pytest.mark.parametrize("where", ["tiny", "off-screen"])
+def test_a_saved_window_that_no_longer_fits_falls_back_to_the_first_size(qtbot, demo_ctx, manager, tmp_path, where):
+    settings = QSettings(str(tmp_path / "saved.ini"), QSettings.Format.IniFormat)
+    first = _fresh_window(qtbot, demo_ctx, manager, settings)
+    expected = first.size()
+    if where == "tiny":
+        first.setGeometry(10, 10, 300, 120)
+    else:
+        first.setGeometry(20_000, 20_000, 900, 700)
+    settings.setValue("mainWindow/geometry", first.saveGeometry())
+    again = _fresh_window(qtbot, demo_ctx, manager, settings)
+    free = again.screen().availableGeometry()
+    if where == "tiny":
+        assert again.size() == expected
+    else:  # brought back onto the screen whole, at a size that fits it
+        assert free.contains(again.geometry()) and again.width() <= free.width()
+    assert free.contains(again.geometry().center())

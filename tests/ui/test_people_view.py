@@ -8,11 +8,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from mashdesk.services.people import PeopleService, PersonInput
-from ui.dialogs.merge_dialog import MergeDialog
-from ui.views.people_view import PeopleView
+from mashdesk.people.service import PeopleService, PersonInput
+from tests.ui.driving import open_view
+from ui.people.merge_dialog import MergeDialog
+from ui.people.people_view import PeopleView
 
 pytestmark = pytest.mark.qt
+
+
+def open_people(qtbot, ctx, actor) -> PeopleView:  # type: ignore[no-untyped-def]
+    """The People view as a person reaches it: Ctrl+7 on the main window."""
+    return open_view(qtbot, ctx, actor, "people")[1]
 
 
 def _choose(qtbot, view, first, last):  # type: ignore[no-untyped-def]
@@ -30,10 +36,7 @@ def test_manager_merges_then_undoes(qtbot, ctx, actors, monkeypatch):  # type: i
     people = PeopleService(ctx)
     a = people.create_person(actors["practitioner"], PersonInput("Jack", "Smith", date(2015, 3, 4)))
     b = people.create_person(actors["practitioner"], PersonInput("Jak", "Smyth", date(2015, 3, 4)))
-    view = PeopleView(people, actors["manager"])
-    qtbot.addWidget(view)
-    with qtbot.waitSignal(view.loaded):
-        view.show()
+    view = open_people(qtbot, ctx, actors["manager"])
     _choose(qtbot, view, "Jak", "Smyth")
     assert view.current is not None and view.current.person_id == b
     assert "Jak Smyth" in view.detail.toPlainText()
@@ -56,9 +59,7 @@ def test_manager_merges_then_undoes(qtbot, ctx, actors, monkeypatch):  # type: i
 
 
 def test_practitioners_see_no_merge_buttons_and_can_create_after_search(qtbot, ctx, actors, monkeypatch):  # type: ignore[no-untyped-def]
-    view = PeopleView(PeopleService(ctx), actors["practitioner"])
-    qtbot.addWidget(view)
-    view.show()
+    view = open_people(qtbot, ctx, actors["practitioner"])
     assert not view.merge.isVisible() and not view.mark.isVisible()
     with qtbot.waitSignal(view.search.searched, timeout=5000):
         view.search.set_terms("Xanthe", "Quirke", "07/07/2013")

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from mashdesk.services.people import PeopleService, PersonInput
-from ui.widgets.person_search import PersonSearchPanel, parse_dob
+from mashdesk.people.service import PeopleService, PersonInput
+from ui.people.person_search import PersonSearchPanel, parse_dob
 
 pytestmark = pytest.mark.qt
 

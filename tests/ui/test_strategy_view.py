@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from sqlalchemy import select
 
 from db.models import AuditEvent, Contact
-from mashdesk.paths import data_dir
 from mashdesk.services.strategy import StrategyService
 from tests.helpers import fake_print_dialog
-from ui.main_window import MainWindow
+from tests.ui.driving import open_view, press_view, signed_in_window
 from ui.views import strategy_view
-from ui.views.strategy_view import StrategyView
 
 pytestmark = pytest.mark.qt
 
@@ -30,13 +28,9 @@ def convened(demo_ctx, manager):
 
 @pytest.fixture
 def view(qtbot, demo_ctx, manager):
-    v = StrategyView(StrategyService(demo_ctx), manager)
-    qtbot.addWidget(v)
-    v.resize(1300, 800)
-    v.show()
-    with qtbot.waitSignal(v.loaded, timeout=10_000):
-        v.refresh()
-    return v
+    window = signed_in_window(qtbot, demo_ctx, manager)
+    window.resize(1400, 860)
+    return press_view(qtbot, window, "strategy")  # Ctrl+5, as a person reaches it
 
 
 def _press(qtbot, widget, key=Qt.Key.Key_Space):
@@ -125,23 +119,13 @@ def test_an_agency_reader_sees_the_pack_but_cannot_edit(qtbot, demo_ctx):
     from mashdesk.services.auth import AuthService
 
     police = AuthService(demo_ctx).actor("demo.police")
-    v = StrategyView(StrategyService(demo_ctx), police)
-    qtbot.addWidget(v)
-    v.show()
-    with qtbot.waitSignal(v.loaded, timeout=10_000):
-        v.refresh()
+    _window, v = open_view(qtbot, demo_ctx, police, "strategy")
     assert v.detail is not None and v.document.pageCount() >= 2
     assert not v.schedule_button.isEnabled() and not v.convene_button.isVisible()
     assert v.save_button.isEnabled() and f"prepared for {police.display_name}" in v.pack_status.text()
 
 
 def test_the_main_window_shows_a_discussion_with_its_pack(qtbot, demo_ctx, manager):
-    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(demo_ctx, manager, "test database", settings)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.view_loaded, timeout=10_000, check_params_cb=lambda key: key == "strategy"):
-        window.show_view("strategy")
-    strategy = window.views["strategy"]
+    window, strategy = open_view(qtbot, demo_ctx, manager, "strategy")
     assert strategy.detail is not None and strategy.detail.reference in strategy.header.text()
     assert strategy.document.pageCount() >= 2 and "page" in strategy.pack_status.text()

@@ -2,80 +2,44 @@
 
 Modal dialogs run their own event loop, so each step that opens one first schedules
 the code that drives it. Every key press goes through ``Keys``, which counts them.
+Each journey runs at several fixed moments (a weekday morning, a Saturday night, a bank
+holiday, the Sunday the clocks go back, New Year's Eve): none depends on the real date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from db.models import Contact, Decision
 from mashdesk.paths import data_dir
 from ui.dialogs.contact_form import ContactForm
-from ui.dialogs.person_picker import PersonPickerDialog
+from ui.people.person_picker import PersonPickerDialog
 from ui.dialogs.threshold_dialog import ThresholdDialog
 from ui.dialogs.triage_dialogs import ScreenDialog
+from tests.conftest import FakeClock
+from tests.ui.driving import CTRL, SHIFT, Keys, reactivate, when_modal
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+#: London local times the journeys run at.
+MOMENTS = {
+    "weekday-morning": (2026, 11, 23, 10, 0),
+    "saturday-night": (2027, 2, 13, 23, 15),
+    "bank-holiday": (2026, 12, 25, 11, 30),
+    "clocks-go-back": (2026, 10, 25, 1, 30),
+    "new-years-eve": (2026, 12, 31, 23, 59),
+}
 
 
-class Keys:
-    """Presses keys on whatever has the focus, and counts them."""
-
-    def __init__(self, qtbot) -> None:  # type: ignore[no-untyped-def]
-        self.qtbot = qtbot
-        self.count = 0
-        self.typed = 0
-
-    def focus(self) -> QWidget:
-        widget = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
-        assert widget is not None, "nothing has the keyboard focus"
-        return widget
-
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-        self.qtbot.keyClick(self.focus(), key, modifier)
-        self.count += 1
-
-    def type(self, text: str) -> None:
-        for char in text:
-            self.qtbot.keyClicks(self.focus(), char)
-        self.count += len(text)
-        self.typed += len(text)
-
-
-def when_modal(kind: type, drive: Callable[[QWidget], None]) -> None:
-    """Run ``drive`` on the next modal dialog of ``kind`` once it is showing and has the keyboard.
-
-    (A window manager activates a new dialog; the offscreen platform needs asking.)
-    """
-
-    def attempt() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            dialog.activateWindow()
-            if QApplication.activeWindow() is dialog:
-                try:
-                    drive(dialog)
-                except BaseException:
-                    dialog.reject()  # never leave a modal loop waiting: the failure is reported
-                    raise
-                return
-        QTimer.singleShot(20, attempt)
-
-    QTimer.singleShot(0, attempt)
-
-
-def reactivate(qtbot, window: QWidget) -> None:  # type: ignore[no-untyped-def]
-    """Give the keyboard back to ``window`` after a dialog closed, as a window manager does."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+@pytest.fixture(params=list(MOMENTS.values()), ids=list(MOMENTS))
+def clock(request) -> FakeClock:  # type: ignore[no-untyped-def]
+    moment = FakeClock()
+    moment.set_local(*request.param)
+    return moment
 
 
 @pytest.fixture

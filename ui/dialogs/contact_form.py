@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from mashdesk import codes
 from mashdesk.errors import InputError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.contacts import (
     ContactChildInput,
     ContactInput,
@@ -37,11 +37,11 @@ from mashdesk.services.contacts import (
     ContactService,
     ReferrerInput,
 )
-from mashdesk.services.drafts import DraftService
-from mashdesk.services.people import PeopleService
-from ui.dialogs.keys import ReturnDoesNotSubmit
+from mashdesk.drafts import DraftService
+from mashdesk.people.service import PeopleService
+from ui.keys import ReturnDoesNotSubmit
 from ui.autosave import Autosaver
-from ui.dialogs.person_picker import PersonPickerDialog, PickedPerson
+from ui.people.person_picker import PersonPickerDialog, PickedPerson
 
 LONDON = QTimeZone(b"Europe/London")
 NO_AGENCY = "(none — a member of the public, family or anonymous)"
@@ -72,7 +72,9 @@ class ContactForm(ReturnDoesNotSubmit):
         self.created_id: int | None = None
         self.people: list[PickedPerson] = []
 
-        self.received = QDateTimeEdit(QDateTime.currentDateTime(LONDON))
+        # Received defaults to now by the desk's clock (the services check it against the same clock).
+        now_ms = int(contacts.ctx.now().timestamp() * 1000)
+        self.received = QDateTimeEdit(QDateTime.fromMSecsSinceEpoch(now_ms, LONDON))
         self.received.setTimeZone(LONDON)
         self.received.setDisplayFormat("ddd dd MMM yyyy HH:mm")
         self.received.setCalendarPopup(True)

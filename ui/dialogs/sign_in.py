@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from mashdesk.errors import AuthenticationError
 from mashdesk.services.auth import AuthService
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 
 
 class SignInDialog(QDialog):

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from mashdesk import codes
 from mashdesk.errors import InputError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.triage import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
 from rules import TriageResult
-from ui.dialogs.keys import ReturnDoesNotSubmit
+from ui.keys import ReturnDoesNotSubmit
 
 HOUSEHOLD = 0
 RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}

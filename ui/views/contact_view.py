@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError, StaleEditError
 from mashdesk.services.contacts import ContactDetail, ContactService
 from mashdesk.services.triage import TriageService
@@ -184,6 +184,17 @@ class ContactView(QWidget):
     def reload(self) -> None:
         if self.contact_id is not None:
             self.show_contact(self.contact_id)
+
+    def refresh(self) -> None:
+        """Show the open contact as it is now (or the empty page when none is open)."""
+        if self.contact_id is None:
+            self.loaded.emit()
+            return
+        try:
+            self.show_contact(self.contact_id)
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot show the contact", str(exc))
+            self.loaded.emit()
 
     def _enable(self, c: ContactDetail) -> None:
         may = self._actor.may

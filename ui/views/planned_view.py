@@ -6,15 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 PLANNED = {
-    "handover": ("Morning EDT handover",
-                 "Every item of the night's out-of-hours log, urgent first; acknowledge one or many; turn each "
-                 "into a contact or record 'no action for the day service'; print the handover sheet."),
-    "stepdowns": ("Step-downs to Early Help",
-                  "Step-downs with the family's consent, their receiving Children and Family Centre, clocks for "
-                  "first contact and reviews, and step-up back to the MASH."),
-    "strategy": ("Strategy discussions",
-                 "Discussions to convene and held ones: attendees, information shared, section 47 decisions "
-                 "per child, actions, the ICPC deadline and the strategy meeting pack."),
     "meeting": ("Daily MASH meeting",
                 "The morning's agenda: the EDT handover, new red and amber contacts, contacts waiting on "
                 "checks, strategy discussions to convene, missing children; notes and actions."),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from typing import Any
 
 from mashdesk.codes import CONTACT_STATUSES, OPEN_STATUSES
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.queue import QueueQuery, QueueService
 from ui.queue_model import COLUMNS, QueueModel
 
@@ -102,6 +102,7 @@ class QueueView(QWidget):
         self.setTabOrder(self.rag, self.mine)
         self.setTabOrder(self.mine, self.table)
 
+        self._started = False
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(self._debounce.start)
@@ -109,7 +110,6 @@ class QueueView(QWidget):
         self.rag.currentIndexChanged.connect(self.refresh)
         self.mine.toggled.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
         self.search.returnPressed.connect(self.table.setFocus)
 
     def current_query(self) -> QueueQuery:
@@ -122,20 +122,22 @@ class QueueView(QWidget):
                           descending=order == Qt.SortOrder.DescendingOrder, **preset)
 
     def refresh(self) -> None:
+        """Load the page for the filters shown; the contact that was selected stays selected if still there."""
+        if not self._started:  # first load: newest first (the header is set without re-sorting the model)
+            self._started = True
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+            header.blockSignals(False)
+        current = self.table.currentIndex()
+        keep = self.model.row_at(current.row()).id if current.isValid() else None
         self.model.set_query(self.current_query())
         shown = self.model.total
         self.count.setText(f"{shown:,} contact{'s' if shown != 1 else ''}")
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        if self.model.rowCount():
+            rows = [r for r in range(self.model.rowCount()) if self.model.row_at(r).id == keep]
+            self.table.selectRow(rows[0] if rows else 0)
         self.loaded.emit()
-
-    def start(self) -> None:
-        """First load: newest first (one query: the header is set without re-sorting the model)."""
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(2, Qt.SortOrder.DescendingOrder)
-        header.blockSignals(False)
-        self.refresh()
 
     def _activated(self, index) -> None:  # type: ignore[no-untyped-def]
         self.open_contact.emit(self.model.row_at(index.row()).id)

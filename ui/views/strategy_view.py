@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QBuffer,
@@ -54,11 +53,11 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.documents.strategy_pack import DECISIONS, MODES
 from mashdesk.errors import MashDeskError
-from mashdesk.services.base import Actor
+from mashdesk.context import Actor
 from mashdesk.services.strategy import GROUPS, DiscussionDetail, DiscussionRow, StrategyService
 from ui.formatting import local_date, local_time
 
-LONDON = ZoneInfo("Europe/London")
+from mashdesk.clock import LONDON
 #: The list chooser: label → group key (None: every discussion).
 LISTS: list[tuple[str, str | None]] = [
     ("All discussions", None),
@@ -179,7 +178,6 @@ class StrategyView(QWidget):
         list_label.setBuddy(self.list_choice)
         self.convene_button = QPushButton("&Convene from a contact…")
         self.convene_button.setAccessibleName("Convene a strategy discussion from a contact (Ctrl+N)")
-        self.convene_button.setVisible(actor.may("strategy.convene"))
         self.table = _table("discussionList", ["Discussion", "Children", "Due / held", "ICPC due"])
         self.table.setAccessibleName("Strategy discussions")
         self.table.setWordWrap(False)
@@ -205,6 +203,8 @@ class StrategyView(QWidget):
         lv.addWidget(self.table, 1)
         lv.addWidget(self.count)
         lv.addWidget(self.convene_button)
+        if not actor.may("strategy.convene"):
+            self.convene_button.hide()
 
         # -- the record -------------------------------------------------------------------------------
         self.header = QLabel("Choose a discussion.")

@@ -1,0 +1,132 @@
+"""Every main view, for every demo role that may open it, reached as a person reaches it: its shortcut.
+
+Each view must put its data on screen however it is reached: the count a person reads and a first
+row that is the service's first row. A view a role may not open is not offered to that role.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mashdesk.demo import DEMO_USERS
+from mashdesk.services.auth import AuthService
+from mashdesk.handover.service import HandoverService
+from mashdesk.services.queue import QueueService
+from mashdesk.stepdown.service import StepDownService
+from mashdesk.services.strategy import GROUPS, StrategyService
+from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
+from ui.main_window import VIEW_ACTIONS, VIEWS
+
+pytestmark = pytest.mark.qt
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def check_queue(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "queue")
+    service = QueueService(ctx)
+    query = view.current_query()
+    total = service.count(actor, query)
+    assert view.count.text() == _plural(total, "contact")
+    first = service.page(actor, query, 0, 1)
+    assert view.model.rowCount() == min(total, view.model.rowCount()) and (total == 0) == (not first)
+    if first:
+        assert view.model.row_at(0).reference == first[0].reference
+        assert view.model.index(0, 0).data() == first[0].reference
+
+
+def check_contact(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "contact")
+    if window.queue.model.rowCount() == 0:
+        assert view.empty.isVisible() and "No contact open" in view.empty.text()
+        return
+    press_view(qtbot, window, "queue")
+    reference = window.queue.model.row_at(window.queue.table.currentIndex().row()).reference
+    window.queue.table.setFocus()
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
+        qtbot.keyClick(window.queue.table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is view and reference in view.browser.toPlainText()
+    press_view(qtbot, window, "queue")
+    assert reference in press_view(qtbot, window, "contact").browser.toPlainText()  # still open on Ctrl+2
+
+
+def check_handover(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "handover")
+    service = HandoverService(ctx)
+    period = service.period(actor, service.default_day(actor))
+    assert view.table.rowCount() == len(period.items)
+    if period.items:
+        assert view.table.item(0, 3).text() == period.items[0].children
+        assert period.summary in view.heading.text()
+    else:
+        assert "no calls logged" in view.heading.text()
+
+
+def check_stepdowns(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "stepdowns")
+    service = StepDownService(ctx)
+    query = view.query()
+    total = service.count(actor, query)
+    assert total > 0, "the demo has step-downs for this list"
+    assert view.count.text().startswith(_plural(total, "step-down"))
+    assert view.table.item(0, 0).text() == service.page(actor, query, 1)[0].reference
+
+
+def check_strategy(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "strategy", timeout=20_000)
+    service = StrategyService(ctx)
+    rows = [r for group in GROUPS for r in service.discussions(actor, group)]
+    assert rows, "the demo has strategy discussions"
+    assert view.count.text() == _plural(len(rows), "discussion")
+    assert view.table.item(0, 0).text() == rows[0].reference
+
+
+def check_meeting(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "meeting")
+    assert view.isVisible()
+
+
+def check_people(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "people")
+    assert view.search.first.hasFocus() and view.search.first.isVisible()
+
+
+CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
+          "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
+          "people": check_people}
+
+
+def test_every_main_view_has_a_check() -> None:
+    assert set(CHECKS) == {key for key, _, _ in VIEWS} == set(VIEW_ACTIONS)
+
+
+@pytest.mark.parametrize("username", sorted(DEMO_USERS))
+def test_each_role_sees_each_view_it_may_open_with_its_data(qtbot, demo_ctx, username):
+    actor = AuthService(demo_ctx).actor(username)
+    window = signed_in_window(qtbot, demo_ctx, actor)
+    opened = []
+    for key, _title, _shortcut in VIEWS:
+        row = [k for k, _, _ in VIEWS].index(key)
+        if actor.may(VIEW_ACTIONS[key]):
+            CHECKS[key](qtbot, window, demo_ctx, actor)
+            assert not window.nav.item(row).isHidden()
+            assert window.nav.currentRow() == row  # the list on the left follows the shortcut
+            opened.append(key)
+        else:
+            before = window.stack.currentWidget()
+            qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
+            assert window.stack.currentWidget() is before and window.nav.item(row).isHidden()
+    assert "queue" in opened
+
+
+def test_f5_refreshes_the_view_on_screen(qtbot, demo_ctx):
+    actor = AuthService(demo_ctx).actor("demo.manager")
+    window = signed_in_window(qtbot, demo_ctx, actor)
+    press_view(qtbot, window, "stepdowns")
+    with qtbot.waitSignal(window.views["stepdowns"].loaded, timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    with qtbot.assertNotEmitted(window.queue.loaded, wait=100):
+        qtbot.keyClick(window, Qt.Key.Key_F5)

@@ -1,0 +1,1 @@
+"""The EDT handover view: the morning handover for managers and the EDT log form."""

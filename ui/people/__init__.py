@@ -1,0 +1,1 @@
+"""People in the window: the People view, the search-before-create panel, choosing and merging people."""

@@ -1,0 +1,1 @@
+"""The step-downs view: the list, the detail and the actions the service allows."""
