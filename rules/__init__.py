@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from rules.engine import ChildInput, ChildResult, ThresholdEngine, TriageResult, age_on
 from rules.errors import RuleInputError, RulesetError
-from rules.ruleset import (
-    DATA_DIR,
-    RAGS,
-    RULE_IDS,
-    Indicator,
-    Level,
-    Ruleset,
-    available_rulesets,
-    load_ruleset,
-    load_ruleset_file,
-)
+from rules.model import RAGS, RULE_IDS, Indicator, Level, Ruleset
+from rules.ruleset import DATA_DIR, available_rulesets, load_ruleset, load_ruleset_file
 
 __all__ = [
     "DATA_DIR",

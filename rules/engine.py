@@ -1,6 +1,6 @@
 """The Threshold of Need engine: suggests a level, outcome and RAG rating for each child of a contact.
 
-Pure Python over a loaded :class:`~rules.ruleset.Ruleset`. The seven rules of threshold-of-need.md run in
+Pure Python over a loaded :class:`~rules.model.Ruleset`. The seven rules of threshold-of-need.md run in
 their fixed order; every number, indicator id and name they use comes from the ruleset.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.errors import RuleInputError
-from rules.ruleset import RAGS, Indicator, Ruleset
+from rules.model import RAGS, Indicator, Ruleset
 
 
 @dataclass(frozen=True, slots=True)

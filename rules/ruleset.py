@@ -14,25 +14,7 @@ from pathlib import Path
 
 from rules.builder import RulesetBuilder
 from rules.errors import RulesetError
-from rules.model import (  # noqa: F401 - the ruleset's model, re-exported where it was always found
-    LEVELS,
-    RAGS,
-    RULE_IDS,
-    UNBORN_ALLOWED,
-    UNBORN_NO,
-    UNBORN_ONLY,
-    CumulativeNeedsRule,
-    Indicator,
-    Level,
-    PreBirthRule,
-    RepeatContactsRule,
-    ReReferral,
-    Ruleset,
-    StrategyRequiredRule,
-    ToxicTrioRule,
-    Vulnerability,
-    VulnerabilityEscalationRule,
-)
+from rules.model import Ruleset
 
 DATA_DIR = Path(__file__).parent / "data"
 
