@@ -79,8 +79,8 @@ def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.strategy import StrategyService
-    from ui.views.strategy_view import StrategyView
+    from mashdesk.strategy.service import StrategyService
+    from ui.strategy.view import StrategyView
 
     return StrategyView(StrategyService(ctx), actor)
 
@@ -112,9 +112,9 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
     "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.services.handover",
-    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.services.strategy",
+    "mashdesk.services.people", "mashdesk.services.stepdown", "mashdesk.strategy.service",
     "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.views.handover_view",
-    "ui.views.stepdowns_view", "ui.views.strategy_view", "ui.views.people_view", "ui.views.planned_view",
+    "ui.views.stepdowns_view", "ui.strategy.view", "ui.views.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 
