@@ -172,6 +172,11 @@ def test_the_pack_is_marked_on_every_page_and_redacted_for_each_reader(ctx, acto
     assert withheld_line("Metropolitan Police (South East BCU)") in edu
     assert "Prepared for Test Education" in edu
     assert _audits(ctx, "pack.build") == 2
+    again = service.build_pack(actors["police"], discussion_id)  # nothing it shows has changed
+    assert _audits(ctx, "pack.build") == 2 and "\n".join(_pages(again)) == police
+    service.invite(actors["manager"], discussion_id, "police", "DC Example", "MASH police")
+    service.build_pack(actors["police"], discussion_id)  # the attendees changed: built anew
+    assert _audits(ctx, "pack.build") == 3
     with pytest.raises(PermissionDenied):
         service.build_pack(actors["edt"], discussion_id)
 
