@@ -25,7 +25,8 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import SimpleDocTemplate  # noqa: E402
 
 from mashdesk.documents.base import MARGIN  # noqa: E402
-from mashdesk.documents.strategy_pack import (  # noqa: E402
+from mashdesk.strategy.documents import build_strategy_pack, pack_story  # noqa: E402
+from mashdesk.strategy.views import (  # noqa: E402
     ChronologyEvent,
     PackAction,
     PackAssessment,
@@ -34,8 +35,6 @@ from mashdesk.documents.strategy_pack import (  # noqa: E402
     PackChild,
     PackPerson,
     StrategyPack,
-    build_strategy_pack,
-    pack_story,
 )
 
 SEED = 20261222
@@ -86,7 +85,7 @@ def generated_pack(events: int = EVENTS, seed: int = SEED) -> StrategyPack:
         for i, n in enumerate(names)
     ]
     return StrategyPack(
-        reference="SD-000001",
+        reference="ST-000001",
         contact_reference="C-000001",
         stage="after",
         convened_at=datetime(2026, 12, 21, 15, 0, tzinfo=UTC),

@@ -29,8 +29,8 @@ def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
     from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
     from mashdesk.services.queue import decision_deadline_notices
-    from mashdesk.services.strategy import strategy_deadline_notices
     from mashdesk.stepdown.notices import step_down_deadline_notices
+    from mashdesk.strategy.notices import strategy_deadline_notices
 
     return [
         Job("decision-deadlines", "Decision clocks due soon or breached", "interval", {"minutes": 1},

@@ -74,8 +74,8 @@ def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.strategy import StrategyService
-    from ui.views.strategy_view import StrategyView
+    from mashdesk.strategy.service import StrategyService
+    from ui.strategy.view import StrategyView
 
     return StrategyView(StrategyService(ctx), actor)
 
@@ -107,9 +107,9 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
     "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.handover.service",
-    "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.services.strategy",
+    "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
     "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.handover.view",
-    "ui.stepdown.view", "ui.views.strategy_view", "ui.people.people_view", "ui.views.planned_view",
+    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
     "ui.dialogs.contact_form",
 )
 

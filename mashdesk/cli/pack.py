@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_pack_strategy(args: argparse.Namespace) -> int:
-    from mashdesk.services.strategy import StrategyService
+    from mashdesk.documents.delivery import DocumentDelivery
+    from mashdesk.strategy.service import StrategyService, pack_of
 
     try:
         discussion = int(args.discussion)
@@ -39,6 +40,6 @@ def cmd_pack_strategy(args: argparse.Namespace) -> int:
             pdf = service.build_pack(actor, discussion)
         except NotFound as exc:
             raise InputError(f"--discussion: {exc}", "discussion") from exc
-        path = service.save_pack(actor, discussion, pdf, args.out)
+        path = DocumentDelivery(ctx).save(actor, pack_of(discussion), pdf, args.out)
     print(json.dumps({"discussion": discussion, "out": str(path), "bytes": len(pdf)}))
     return 0

@@ -463,7 +463,7 @@ def _follow_up(w: WriteScope, calendar: WorkingCalendar, contact: Contact, lead:
 
         return f"step-down {open_step_down(w, contact, lead).id}"
     if lead.outcome == "strategy_discussion":
-        from mashdesk.services.strategy import convene_discussion
+        from mashdesk.strategy.service import convene_discussion
 
         return f"strategy discussion {convene_discussion(w, contact, lead, calendar=calendar).id}"
     if lead.outcome == "assessment":

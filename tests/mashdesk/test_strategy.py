@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 
 from db.models import Agency, AgencyCheck, AuditEvent, Contact, EdtEntry, EdtEntryPerson, StrategyDiscussion
 from mashdesk.documents.base import MARKING
-from mashdesk.documents.strategy_pack import withheld_line
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.services.contacts import ContactService
 from mashdesk.people.service import PersonInput
-from mashdesk.services.strategy import StrategyService, convene_discussion, gather_pack
+from mashdesk.documents.delivery import DocumentDelivery
+from mashdesk.strategy.documents import withheld_line
+from mashdesk.strategy.pack import gather_pack
+from mashdesk.strategy.service import StrategyService, convene_discussion, pack_of
 from tests.helpers import police_notification
 
 SECRET = "Intelligence: the father is subject to a live covert investigation."
@@ -170,6 +172,11 @@ def test_the_pack_is_marked_on_every_page_and_redacted_for_each_reader(ctx, acto
     assert withheld_line("Metropolitan Police (South East BCU)") in edu
     assert "Prepared for Test Education" in edu
     assert _audits(ctx, "pack.build") == 2
+    again = service.build_pack(actors["police"], discussion_id)  # nothing it shows has changed
+    assert _audits(ctx, "pack.build") == 2 and "\n".join(_pages(again)) == police
+    service.invite(actors["manager"], discussion_id, "police", "DC Example", "MASH police")
+    service.build_pack(actors["police"], discussion_id)  # the attendees changed: built anew
+    assert _audits(ctx, "pack.build") == 3
     with pytest.raises(PermissionDenied):
         service.build_pack(actors["edt"], discussion_id)
 
@@ -219,10 +226,11 @@ def test_saving_and_printing_a_pack_are_audited(ctx, actors, clock, tmp_path):
     service = StrategyService(ctx)
     discussion_id = service.convene(actors["manager"], _two_child_contact(ctx, actors, clock), "Injury.")
     pdf = service.build_pack(actors["health"], discussion_id)
+    delivery = DocumentDelivery(ctx)
     with pytest.raises(InputError):
-        service.save_pack(actors["health"], discussion_id, pdf, tmp_path / "pack.txt")
-    saved = service.save_pack(actors["health"], discussion_id, pdf, tmp_path / "pack.pdf")
-    service.record_pack_printed(actors["health"], discussion_id, "MASH printer", pdf)
+        delivery.save(actors["health"], pack_of(discussion_id), pdf, tmp_path / "pack.txt")
+    saved = delivery.save(actors["health"], pack_of(discussion_id), pdf, tmp_path / "pack.pdf")
+    delivery.printed(actors["health"], pack_of(discussion_id), pdf, "MASH printer")
     assert saved.read_bytes() == pdf
     assert (_audits(ctx, "pack.build"), _audits(ctx, "pack.save"), _audits(ctx, "pack.print")) == (1, 1, 1)
 

@@ -14,7 +14,8 @@ from mashdesk.services.auth import AuthService
 from mashdesk.handover.service import HandoverService
 from mashdesk.services.queue import QueueService
 from mashdesk.stepdown.service import StepDownService
-from mashdesk.services.strategy import GROUPS, StrategyService
+from mashdesk.strategy.service import StrategyService
+from mashdesk.strategy.workflow import GROUPS
 from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
 from ui.main_window import VIEW_ACTIONS, VIEWS
 

@@ -1,19 +1,20 @@
-"""The strategy meeting pack: what goes to the attendees of a strategy discussion.
+"""The strategy meeting pack's layout: what goes to the attendees of a strategy discussion.
 
-The strategy service gathers a :class:`StrategyPack` for one reader (restricted agency answers already
-left out for anyone outside the answering agency); this module only lays it out. Before the meeting the
-pack holds the cover, the child and family, the reason, previous involvement with a chronology, the
-agency check answers and the threshold analysis; after the meeting it adds the decisions and actions.
+``pack.gather_pack`` gathers a :class:`StrategyPack` for one reader (restricted agency answers already left
+out for anyone outside the answering agency); this module only lays it out, outside any transaction. Before
+the meeting the pack holds the cover, the child and family, the reason, previous involvement with a
+chronology, the agency check answers and the threshold analysis; after the meeting it adds the decisions and
+actions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 
+from mashdesk.clock import LONDON
 from mashdesk.documents.base import (
     STYLES,
     DocumentInfo,
@@ -23,16 +24,10 @@ from mashdesk.documents.base import (
     para,
     section,
 )
+from mashdesk.strategy.views import PackAttendee, StrategyPack
+from mashdesk.strategy.workflow import DECISIONS, MODES
 
-from mashdesk.clock import LONDON
 TITLE = "Strategy meeting pack"
-
-MODES = {"in_person": "In person", "phone": "Phone", "video": "Video"}
-DECISIONS = {
-    "s47_single": "Section 47 enquiries — single agency",
-    "s47_joint": "Section 47 enquiries — joint with police",
-    "no_s47": "No section 47 enquiries",
-}
 
 
 def when(value: datetime | None) -> str:
@@ -46,115 +41,6 @@ def day(value: date | None) -> str:
 def withheld_line(agency: str) -> str:
     """What a reader outside the answering agency sees in place of a restricted answer."""
     return f"Answer withheld: restricted to {agency}. Only that agency's readers see it."
-
-
-@dataclass(frozen=True)
-class PackChild:
-    name: str
-    born: str
-    sex: str
-    nhs_number: str
-    school: str
-    gp: str
-    address: str
-    notes: str
-    decision: str | None = None
-    no_s47_reason: str | None = None
-    s47_started_on: date | None = None
-    icpc_due: date | None = None
-
-
-@dataclass(frozen=True)
-class PackPerson:
-    name: str
-    relationship: str
-    parental_responsibility: bool
-    born: str
-
-
-@dataclass(frozen=True)
-class PackAttendee:
-    name: str
-    role: str
-    agency: str
-    invited: bool
-    attended: bool | None
-    joined_by: str | None
-    information_shared: str
-
-
-@dataclass(frozen=True)
-class PackCheck:
-    agency: str
-    requested_at: datetime
-    responded_at: datetime | None
-    status: str
-    #: None when withheld from this reader, or not yet answered.
-    response: str | None
-    restricted: bool
-    withheld: bool
-
-
-@dataclass(frozen=True)
-class ChronologyEvent:
-    at: datetime
-    kind: str
-    children: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class PackAssessment:
-    child: str
-    level: str
-    outcome: str
-    rag: str
-    flags: list[str]
-    indicators: list[str]
-    rules: list[str]
-    reasons: list[str]
-    ruleset: str
-    decision: str
-
-
-@dataclass(frozen=True)
-class PackAction:
-    action: str
-    owner: str
-    due: date | None
-    done_at: datetime | None
-
-
-@dataclass(frozen=True)
-class StrategyPack:
-    reference: str
-    contact_reference: str
-    #: "before" or "after" the meeting
-    stage: str
-    convened_at: datetime
-    due_at: datetime
-    scheduled_for: datetime | None
-    held_at: datetime | None
-    mode: str
-    chair: str
-    reason: str
-    concern: str
-    referrer: str
-    immediate_protection: str
-    child_location: str
-    reader: str
-    children: list[PackChild] = field(default_factory=list)
-    household: list[PackPerson] = field(default_factory=list)
-    attendees: list[PackAttendee] = field(default_factory=list)
-    previous_involvement: list[str] = field(default_factory=list)
-    chronology: list[ChronologyEvent] = field(default_factory=list)
-    checks: list[PackCheck] = field(default_factory=list)
-    assessments: list[PackAssessment] = field(default_factory=list)
-    immediate_actions: str = ""
-    further_information: str = ""
-    criminal_investigation: str = ""
-    legal_advice: str = ""
-    actions: list[PackAction] = field(default_factory=list)
 
 
 def _attended(a: PackAttendee) -> str:
