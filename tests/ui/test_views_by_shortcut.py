@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
 from mashdesk.services.handover import HandoverService
-from mashdesk.services.queue import QueueService
+from mashdesk.contacts.queue import QueueService
 from mashdesk.services.stepdown import StepDownService
 from mashdesk.services.strategy import GROUPS, StrategyService
 from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.context import Actor
-from mashdesk.services.contacts import OTHER_ROLES
+from mashdesk.contacts.service import OTHER_ROLES
 from mashdesk.services.people import PeopleService, PersonInput
 from ui.dialogs.keys import ReturnDoesNotSubmit
 from ui.widgets.person_search import PersonSearchPanel, parse_dob

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
-from mashdesk.services.contacts import (
+from mashdesk.contacts.service import (
     ContactChildInput,
     ContactInput,
     ContactOtherInput,

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError, StaleEditError
-from mashdesk.services.contacts import ContactDetail, ContactService
-from mashdesk.services.triage import TriageService
-from ui.dialogs.threshold_dialog import ThresholdDialog
-from ui.dialogs.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
+from mashdesk.contacts.service import ContactDetail, ContactService
+from mashdesk.triage.service import TriageService
+from ui.triage.threshold_dialog import ThresholdDialog
+from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
 from ui.progress import run_with_progress
 

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from db.models import Contact, Decision
 from mashdesk.paths import data_dir
-from ui.dialogs.contact_form import ContactForm
+from ui.contacts.contact_form import ContactForm
 from ui.dialogs.person_picker import PersonPickerDialog
-from ui.dialogs.threshold_dialog import ThresholdDialog
-from ui.dialogs.triage_dialogs import ScreenDialog
+from ui.triage.threshold_dialog import ThresholdDialog
+from ui.triage.triage_dialogs import ScreenDialog
 from tests.conftest import FakeClock
 from tests.ui.driving import CTRL, SHIFT, Keys, reactivate, when_modal
 from ui.main_window import MainWindow
@@ -125,8 +125,8 @@ def test_police_notification_to_decision_by_keyboard(qtbot, window, ctx):
 
 
 def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx, actors, clock):
-    from mashdesk.services.contacts import ContactService
-    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+    from mashdesk.contacts.service import ContactService
+    from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
     from tests.helpers import police_notification
 
     contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))
@@ -149,8 +149,8 @@ def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx
 def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
-    from mashdesk.services.contacts import ContactService
-    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+    from mashdesk.contacts.service import ContactService
+    from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
     from tests.helpers import police_notification
 
     contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))

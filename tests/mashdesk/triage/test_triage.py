@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from db.models import AgencyCheck, Contact, Decision, ReferrerFeedback, ThresholdAssessment
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.services.people import PersonInput
-from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
 from tests.helpers import police_notification
 
 

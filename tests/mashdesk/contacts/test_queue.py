@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import update
 
 from db.models import Contact
-from mashdesk.services.contacts import ContactService
-from mashdesk.services.queue import QueueQuery, QueueService, due_label
+from mashdesk.contacts.service import ContactService
+from mashdesk.contacts.queue import QueueQuery, QueueService, due_label
 from mashdesk.services.people import PersonInput
 from tests.helpers import police_notification
 

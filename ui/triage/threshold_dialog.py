@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
-from mashdesk.services.triage import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
+from mashdesk.triage.service import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
 from rules import TriageResult
 from ui.dialogs.keys import ReturnDoesNotSubmit
 
