@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
-from mashdesk.triage.service import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
+from mashdesk.triage.service import TriageService
+from mashdesk.triage.threshold import ruleset
+from mashdesk.triage.views import ChildDecisionInput, ChildFacts, ThresholdInput
 from rules import TriageResult
 from ui.dialogs.keys import ReturnDoesNotSubmit
 

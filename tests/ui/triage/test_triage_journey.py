@@ -13,14 +13,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from db.models import Contact, Decision
+from db.models import AuditEvent, Contact, Decision
 from mashdesk.paths import data_dir
 from ui.contacts.contact_form import ContactForm
 from ui.dialogs.person_picker import PersonPickerDialog
 from ui.triage.threshold_dialog import ThresholdDialog
 from ui.triage.triage_dialogs import ScreenDialog
 from tests.conftest import FakeClock
+from tests.helpers import fake_print_dialog
 from tests.ui.driving import CTRL, SHIFT, Keys, reactivate, when_modal
+from ui import printing
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
@@ -168,5 +170,18 @@ def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, c
     target = tmp_path / "letter.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     with qtbot.waitSignal(window.contact.loaded, timeout=10_000):
-        qtbot.keyClick(window.contact, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(window.contact, Qt.Key.Key_S, CTRL | SHIFT)
     assert target.read_bytes().startswith(b"%PDF") and window.warnings == []
+    printed = tmp_path / "printed.pdf"
+    monkeypatch.setattr(printing, "QPrintDialog", fake_print_dialog(printed))
+    with qtbot.waitSignal(window.contact.loaded, timeout=10_000):
+        qtbot.keyClick(window.contact, Qt.Key.Key_P, CTRL)
+    assert printed.read_bytes().startswith(b"%PDF") and window.warnings == []
+    with ctx.session_factory() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "referrer_feedback")
+                           .order_by(AuditEvent.id)).all()
+        summaries = [e.summary for e in events]
+        fingerprints = [e.detail.get("sha256") for e in events]
+    assert any(x.endswith("to file letter.pdf") for x in summaries)
+    assert any(x.startswith("printed the feedback letter") and " on printer " in x for x in summaries)
+    assert all(fingerprints) and not any(x.startswith("printed") and " to file " in x for x in summaries)
