@@ -112,7 +112,8 @@ def queue_timings(db: Path, repeat: int = 30) -> dict[str, float]:
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
     from mashdesk.context import AppContext
-    from mashdesk.contacts.queue import QueueQuery, QueueService
+    from mashdesk.contacts.queue import QueueService
+    from mashdesk.contacts.views import QueueQuery
 
     engine = make_engine(f"sqlite:///{db}")
     ctx = AppContext(engine, make_session_factory(engine))

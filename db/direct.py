@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from db import fastsql
+
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 Params = Mapping[str, Any]
 
@@ -188,9 +190,9 @@ def apply_sqlite_settings(conn: Any) -> None:
 def schema_revision(conn: Direct) -> str | None:
     """The Alembic revision the database is at; None for a database with no schema yet."""
     if conn.dialect == "sqlite":
-        exists = conn.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        exists = conn.scalar(fastsql.REVISION_TABLE_SQLITE)
     else:
-        exists = conn.scalar("SELECT to_regclass('alembic_version') IS NOT NULL")
-    revision = conn.scalar("SELECT version_num FROM alembic_version") if exists else None
+        exists = conn.scalar(fastsql.REVISION_TABLE_POSTGRESQL)
+    revision = conn.scalar(fastsql.REVISION) if exists else None
     conn.finish_read()
     return revision

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
     from mashdesk.services.handover import handover_breach_job, handover_reminder_notices
-    from mashdesk.contacts.queue import decision_deadline_notices
+    from mashdesk.contacts.notices import decision_deadline_notices
     from mashdesk.services.strategy import strategy_deadline_notices
     from mashdesk.services.stepdown import step_down_deadline_notices
 

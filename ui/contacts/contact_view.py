@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError, StaleEditError
-from mashdesk.contacts.service import ContactDetail, ContactService
+from mashdesk.contacts.service import ContactService
+from mashdesk.contacts.views import ContactDetail
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.triage import workflow
 from mashdesk.triage.service import TriageService

@@ -21,7 +21,8 @@ from typing import Any
 
 from mashdesk.codes import CONTACT_STATUSES, OPEN_STATUSES
 from mashdesk.context import Actor
-from mashdesk.contacts.queue import QueueQuery, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
 from ui.contacts.queue_model import COLUMNS, QueueModel
 
 #: What the queue shows: label → query settings.

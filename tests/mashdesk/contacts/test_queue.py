@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from db.models import Contact
 from mashdesk.contacts.service import ContactService
-from mashdesk.contacts.queue import QueueQuery, QueueService, due_label
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery, due_label
 from mashdesk.services.people import PersonInput
 from tests.helpers import police_notification
 

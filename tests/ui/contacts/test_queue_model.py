@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from mashdesk.contacts.queue import QueueQuery, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
 from ui.contacts.queue_model import COLUMNS, QueueModel
 
 pytestmark = pytest.mark.qt

@@ -126,31 +126,8 @@ def test_police_notification_to_decision_by_keyboard(qtbot, window, ctx):
     assert keys.count - keys.typed <= 20
 
 
-def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx, actors, clock):
-    from mashdesk.contacts.service import ContactService
-    from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
-    from tests.helpers import police_notification
-
-    contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))
-    triage = TriageService(ctx)
-    child = triage.child_facts(actors["manager"], contact_id)[0].person_id
-    triage.assess(actors["practitioner"], contact_id, ThresholdInput())
-    with ctx.session_factory() as s:
-        version = s.get(Contact, contact_id).version
-    version = triage.screen(actors["manager"], contact_id, version, "green")
-    triage.propose(actors["practitioner"], contact_id, version, [ChildDecisionInput(child, 1, "nfa_advice", "N9")])
-    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
-        window.open_contact(contact_id)
-    assert window.contact.actions["authorise"].isVisible()
-    with qtbot.waitSignal(window.queue.loaded):
-        qtbot.keyClick(window.contact, Qt.Key.Key_A, CTRL | SHIFT)
-    assert window.contact.detail.status == "closed" and window.contact.detail.outcome == "nfa_advice"
-    assert not window.contact.actions["authorise"].isVisible()
-
-
-def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
-
+def _awaiting_authorisation(ctx, actors, clock):
+    """A police notification screened green and decided NFA, waiting for a manager: (triage, id, version)."""
     from mashdesk.contacts.service import ContactService
     from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
     from tests.helpers import police_notification
@@ -164,6 +141,24 @@ def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, c
     version = triage.screen(actors["manager"], contact_id, version, "green")
     version = triage.propose(actors["practitioner"], contact_id, version,
                              [ChildDecisionInput(child, 1, "nfa_advice", "N9")])
+    return triage, contact_id, version
+
+
+def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx, actors, clock):
+    _, contact_id, _ = _awaiting_authorisation(ctx, actors, clock)
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
+        window.open_contact(contact_id)
+    assert window.contact.actions["authorise"].isVisible()
+    with qtbot.waitSignal(window.queue.loaded):
+        qtbot.keyClick(window.contact, Qt.Key.Key_A, CTRL | SHIFT)
+    assert window.contact.detail.status == "closed" and window.contact.detail.outcome == "nfa_advice"
+    assert not window.contact.actions["authorise"].isVisible()
+
+
+def test_feedback_letter_is_saved_and_printed_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    triage, contact_id, version = _awaiting_authorisation(ctx, actors, clock)
     triage.authorise(actors["manager"], contact_id, version)
     with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
         window.open_contact(contact_id)
