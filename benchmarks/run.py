@@ -112,7 +112,8 @@ def queue_timings(db: Path, repeat: int = 30) -> dict[str, float]:
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
     from mashdesk.context import AppContext
-    from mashdesk.services.queue import QueueQuery, QueueService
+    from mashdesk.contacts.queue import QueueService
+    from mashdesk.contacts.views import QueueQuery
 
     engine = make_engine(f"sqlite:///{db}")
     ctx = AppContext(engine, make_session_factory(engine))
@@ -140,7 +141,7 @@ def save_contact_p95_ms(db: Path, saves: int = 200) -> float:
 
     from mashdesk.app import open_database
     from mashdesk.services.auth import AuthService
-    from mashdesk.services.contacts import ContactChildInput, ContactInput, ContactService, ReferrerInput
+    from mashdesk.contacts.service import ContactChildInput, ContactInput, ContactService, ReferrerInput
     from mashdesk.people.service import PersonInput
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,7 +179,7 @@ def take_next_per_s(contacts: int = 600, pg_admin: str = "postgresql+psycopg://p
     from mashdesk.app import open_database
     from mashdesk.demo import build_demo
     from mashdesk.services.auth import AuthService
-    from mashdesk.services.triage import TriageService
+    from mashdesk.triage.service import TriageService
 
     name = f"mashdesk_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from db.timestamps import to_db_timestamp, utc
+from db import fastsql
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 Params = Mapping[str, Any]
@@ -163,10 +164,10 @@ def apply_sqlite_settings(conn: Any) -> None:
 def schema_revision(conn: Direct) -> str | None:
     """The Alembic revision the database is at; None for a database with no schema yet."""
     if conn.dialect == "sqlite":
-        exists = conn.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        exists = conn.scalar(fastsql.REVISION_TABLE_SQLITE)
     else:
-        exists = conn.scalar("SELECT to_regclass('alembic_version') IS NOT NULL")
-    revision = conn.scalar("SELECT version_num FROM alembic_version") if exists else None
+        exists = conn.scalar(fastsql.REVISION_TABLE_POSTGRESQL)
+    revision = conn.scalar(fastsql.REVISION) if exists else None
     conn.finish_read()
     return revision
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from db import fastsql
 from db.direct import Direct
 
 if TYPE_CHECKING:
@@ -63,16 +64,15 @@ def write(
     """
     conn = _connection(target)
     if conn.dialect == "postgresql":
-        conn.scalar("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_LOCK_KEY})
-    prev = conn.scalar("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1") or GENESIS
+        conn.scalar(fastsql.AUDIT_LOCK_POSTGRESQL, {"k": _PG_LOCK_KEY})
+    prev = conn.scalar(fastsql.AUDIT_LAST_HASH) or GENESIS
     entry: dict[str, Any] = {
         "at": at.astimezone(UTC), "user_id": user_id, "username": username, "action": action, "entity": entity,
         "entity_id": entity_id, "summary": summary, "detail": json.loads(json.dumps(detail or {}, default=str)),
     }
     digest = _digest(prev, entry)
     conn.execute(
-        "INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, summary, detail, prev_hash, hash)"
-        " VALUES (:at, :user_id, :username, :action, :entity, :entity_id, :summary, :detail, :prev_hash, :hash)",
+        fastsql.AUDIT_APPEND,
         {**entry, "at": conn.timestamp(entry["at"]), "detail": conn.json(entry["detail"]), "prev_hash": prev,
          "hash": digest},
     ).close()

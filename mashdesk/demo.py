@@ -32,7 +32,7 @@ from mashdesk.stepdown.centres import early_help_config
 from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.context import AppContext
-from mashdesk.services.contacts import children_display
+from mashdesk.contacts.service import children_display
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
+    from mashdesk.contacts.notices import decision_deadline_notices
     from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
-    from mashdesk.services.queue import decision_deadline_notices
     from mashdesk.stepdown.notices import step_down_deadline_notices
     from mashdesk.strategy.notices import strategy_deadline_notices
 

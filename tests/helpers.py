@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput
+from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerInput
 from mashdesk.people.service import PersonInput
 
 

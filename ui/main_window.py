@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
-from mashdesk.services.queue import QueueService
+from mashdesk.contacts.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
-from ui.views.queue_view import QueueView
+from ui.contacts.queue_view import QueueView
 
 from mashdesk.clock import LONDON
 
@@ -51,8 +51,8 @@ VIEW_ACTIONS: dict[str, str] = {
 
 
 def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.services.contacts import ContactService
-    from ui.views.contact_view import ContactView
+    from mashdesk.contacts.service import ContactService
+    from ui.contacts.contact_view import ContactView
 
     return ContactView(ContactService(ctx), actor)
 
@@ -106,11 +106,11 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
-    "mashdesk.services.contacts", "mashdesk.drafts", "mashdesk.handover.service",
+    "mashdesk.contacts.service", "mashdesk.drafts", "mashdesk.handover.service",
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
-    "mashdesk.services.triage", "mashdesk.scheduler", "ui.views.contact_view", "ui.handover.view",
+    "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
-    "ui.dialogs.contact_form",
+    "ui.contacts.contact_form",
 )
 
 
@@ -359,10 +359,10 @@ class MainWindow(QMainWindow):
 
     def new_contact(self) -> None:
         """Record a contact (Ctrl+N); once saved it is in the queue and open."""
-        from mashdesk.services.contacts import ContactService
+        from mashdesk.contacts.service import ContactService
         from mashdesk.drafts import DraftService
         from mashdesk.people.service import PeopleService
-        from ui.dialogs.contact_form import ContactForm
+        from ui.contacts.contact_form import ContactForm
 
         form = ContactForm(ContactService(self.ctx), PeopleService(self.ctx), DraftService(self.ctx), self.actor,
                            self)
@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
 
     def take_next(self) -> None:
         """Allocate to me the most urgent screened contact nobody has, and open it."""
-        from mashdesk.services.triage import TriageService
+        from mashdesk.triage.service import TriageService
 
         try:
             taken = TriageService(self.ctx).take_next(self.actor)

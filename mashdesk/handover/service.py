@@ -40,7 +40,7 @@ from mashdesk.handover.workflow import (
     period_of_call,
     shift_day,
 )
-from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
+from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.people.service import PersonInput
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from db import fastsql
 from mashdesk import audit, codes, permissions
 from mashdesk.errors import AuthenticationError, InputError
 from mashdesk.context import Actor, Service
@@ -75,10 +76,7 @@ class AuthService(Service):
         records the outcome and gives the actor (or refuses). Nothing is written here.
         """
         with self.ctx.direct() as conn:
-            row = conn.one(
-                "SELECT u.id, u.username, u.display_name, u.role_code, u.active, u.password_hash, a.code"
-                " FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = :username",
-                {"username": username})
+            row = conn.one(fastsql.SIGN_IN_ACCOUNT, {"username": username})
             conn.finish_read()
         return PendingSignIn(self, username, row, password)
 
@@ -160,8 +158,7 @@ class PendingSignIn:
                 summary="signed in" if ok else "sign-in refused",
             )
             if ok and row is not None:
-                conn.execute("UPDATE users SET last_sign_in_at = :now WHERE id = :id",
-                             {"now": conn.timestamp(now), "id": row[0]}).close()
+                conn.execute(fastsql.SIGNED_IN, {"now": conn.timestamp(now), "id": row[0]}).close()
         if not ok or row is None:
             raise AuthenticationError("Wrong user name or password, or the account is not active.")
         return Actor(user_id=row[0], username=row[1], display_name=row[2], role=row[3], agency_code=row[6])

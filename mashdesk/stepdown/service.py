@@ -15,7 +15,7 @@ from db.models import Contact, ContactPerson, Decision, StepDown, User
 from db.references import step_down_reference
 from mashdesk.context import Actor, WriteScope
 from mashdesk.errors import InputError
-from mashdesk.services.contacts import ContactChildInput, ContactInput, ReferrerInput, record_contact
+from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.stepdown.opening import open_step_down, stamp_event
 from mashdesk.stepdown.reading import StepDownReads
 from mashdesk.stepdown.views import StepUpResult

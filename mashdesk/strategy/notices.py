@@ -10,7 +10,7 @@ from db.models import Person, StrategyChild, StrategyDiscussion
 from db.references import discussion_reference
 from mashdesk.context import Actor, AppContext
 from mashdesk.notices import Notice
-from mashdesk.services.queue import due_label
+from mashdesk.contacts.views import due_label
 from mashdesk.strategy.workflow import local_date
 
 

@@ -30,7 +30,7 @@ from db.models import (
 from db.references import contact_reference, discussion_reference
 from mashdesk import codes, permissions
 from mashdesk.context import Actor
-from mashdesk.services.contacts import previous_contacts
+from mashdesk.people.history import previous_contacts
 from mashdesk.strategy.reads import load_discussion
 from mashdesk.strategy.views import (
     ChronologyEvent,

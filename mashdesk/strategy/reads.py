@@ -12,7 +12,7 @@ from db.references import contact_reference, discussion_reference
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.errors import InputError, NotFound
-from mashdesk.services.queue import due_label
+from mashdesk.contacts.views import due_label
 from mashdesk.strategy.views import ActionView, AttendeeView, ChildView, DiscussionDetail, DiscussionRow
 from mashdesk.strategy.workflow import GROUPS, HELD, group_of, icpc_status
 

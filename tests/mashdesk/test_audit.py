@@ -10,7 +10,7 @@ from mashdesk import audit
 from mashdesk.errors import InputError
 from mashdesk.services.auth import AuthService
 from mashdesk.context import AuditMissing, Service
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from tests.helpers import police_notification
 
 

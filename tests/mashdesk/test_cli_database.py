@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select, update
 
-from db.models import AuditEvent, Contact, User
+from db.models import AuditEvent, User
 from mashdesk.cli import run
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, ContactPerson, Person, PersonAddress, PersonMerge, PersonName
 from mashdesk.errors import InputError, PermissionDenied
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PeopleService, PersonInput
 from tests.helpers import police_notification
 

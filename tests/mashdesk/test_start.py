@@ -13,7 +13,8 @@ from mashdesk import audit
 from mashdesk.app import load_orm, open_at_head
 from mashdesk.errors import AuthenticationError
 from mashdesk.services.auth import AuthService
-from mashdesk.services.queue import QueueQuery, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
 
 SAMPLES = Path(__file__).resolve().parents[1] / "db" / "samples"
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from db.models import Agency, AgencyCheck, AuditEvent, Contact, EdtEntry, EdtEntryPerson, StrategyDiscussion
 from mashdesk.documents.base import MARKING
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PersonInput
 from mashdesk.documents.delivery import DocumentDelivery
 from mashdesk.strategy.documents import withheld_line

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.drafts import DraftService
 from mashdesk.people.service import PeopleService
-from ui.dialogs.contact_form import ContactForm
+from ui.contacts.contact_form import ContactForm
 
 pytestmark = pytest.mark.qt
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +30,10 @@ TYPIST = textwrap.dedent("""
     from db.engine import make_engine, make_session_factory
     from mashdesk.services.auth import AuthService
     from mashdesk.context import AppContext
-    from mashdesk.services.contacts import ContactService
+    from mashdesk.contacts.service import ContactService
     from mashdesk.drafts import DraftService
     from mashdesk.people.service import PeopleService
-    from ui.dialogs.contact_form import ContactForm
+    from ui.contacts.contact_form import ContactForm
     engine = make_engine({url!r})
     ctx = AppContext(engine, make_session_factory(engine))
     actor = AuthService(ctx).actor("test.practitioner")

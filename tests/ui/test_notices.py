@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from db.models import Contact
 from mashdesk.scheduler import run_jobs_now, start_scheduler
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from tests.helpers import police_notification
 from ui.notices import NoticeCentre
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
+from mashdesk.contacts.queue import QueueService
 from mashdesk.handover.service import HandoverService
-from mashdesk.services.queue import QueueService
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS

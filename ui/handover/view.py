@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from mashdesk.errors import InputError, MashDeskError
 from mashdesk.context import Actor
-from mashdesk.services.contacts import ContactChildInput
+from mashdesk.contacts.service import ContactChildInput
 from mashdesk.drafts import DraftService
 from mashdesk.handover.parsing import parse_children
 from mashdesk.handover.service import ConversionInput, HandoverService

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from mashdesk.context import Actor
+from mashdesk.contacts.service import OTHER_ROLES
 from mashdesk.people.service import PeopleService, PersonInput
-from mashdesk.services.contacts import OTHER_ROLES
 from ui.keys import ReturnDoesNotSubmit
 from ui.people.person_search import PersonSearchPanel, parse_dob
 

@@ -12,7 +12,7 @@ from db.models import AuditEvent, Contact, ContactPerson, EdtEntry, EdtEntryNote
 from db.models.edt import EdtLogDeletion
 from mashdesk.errors import InputError, PermissionDenied
 from mashdesk.scheduler import desk_jobs, run_jobs_now
-from mashdesk.services.contacts import ContactChildInput, ContactService
+from mashdesk.contacts.service import ContactChildInput, ContactService
 from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
 from mashdesk.handover.parsing import parse_children, suggest_source
 from mashdesk.handover.service import ConversionInput, HandoverService

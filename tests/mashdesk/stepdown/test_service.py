@@ -16,9 +16,10 @@ from mashdesk.documents.base import MARKING
 from mashdesk.stepdown.centres import EarlyHelpConfigError, early_help_config, load_early_help_config
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
 from mashdesk.scheduler import run_jobs_now
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PersonInput
-from mashdesk.services.queue import QueueQuery, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
 from mashdesk.stepdown.opening import open_step_down
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.stepdown.views import StepDownQuery
@@ -360,7 +361,7 @@ def test_a_bad_configuration_names_the_key(tmp_path: Path, text: str, key: str):
 
 
 def test_authorising_an_early_help_decision_opens_the_step_down(ctx, actors, clock):
-    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+    from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
 
     triage, contacts = TriageService(ctx), ContactService(ctx)
     cid = contacts.create_contact(actors["practitioner"], police_notification(clock()))

@@ -13,7 +13,7 @@ from db.models import AuditEvent
 
 from mashdesk.demo import build_demo
 from mashdesk.services.auth import AuthService
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.drafts import DraftService
 from mashdesk.handover.service import HandoverService
 from tests.helpers import fake_print_dialog

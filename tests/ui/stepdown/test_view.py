@@ -18,9 +18,10 @@ from db.models import Agency, AgencyCheck, AuditEvent
 from mashdesk.documents.base import MARKING
 from mashdesk.stepdown.centres import early_help_config
 from mashdesk.services.auth import AuthService
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PersonInput
-from mashdesk.services.queue import QueueQuery, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
 from mashdesk.stepdown.service import StepDownService
 from tests.helpers import fake_print_dialog, police_notification
 from tests.ui.driving import open_view

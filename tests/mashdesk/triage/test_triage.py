@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from db.models import AgencyCheck, Contact, Decision, ReferrerFeedback, ThresholdAssessment
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PersonInput
-from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
 from tests.helpers import police_notification
 
 
@@ -153,7 +153,8 @@ def test_return_then_authorise_closes_as_a_referral_with_feedback_due(ctx, actor
         assert statuses == ["authorised", "returned"]
         feedback = s.scalar(select(ReferrerFeedback).where(ReferrerFeedback.contact_id == contact))
     assert feedback.due_at == ctx.calendar.due_datetime("referrer_feedback", row.closed_at)
-    pdf = triage.feedback_letter(actors["practitioner"], contact)
+    doc, pdf = triage.feedback_letter(actors["practitioner"], contact)
+    assert (doc.entity, doc.save_action, doc.print_action) == ("referrer_feedback", "feedback.send", "feedback.send")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "OFFICIAL-SENSITIVE" in text and "Single assessment" in text and "Mia Journey" in text
     triage.mark_feedback_sent(actors["practitioner"], contact, "secure_email")
@@ -204,3 +205,18 @@ def test_take_next_under_concurrency_never_gives_one_contact_twice(ctx, actors, 
         t.join()
     got = [t for t in taken if t is not None]
     assert sorted(got) == sorted(ids)  # every contact taken exactly once
+
+
+def test_the_service_says_what_each_person_may_do_now_and_refuses_the_rest(ctx, actors, contact):
+    triage, child = _to_decision(ctx, actors, contact)
+    keys = lambda who: {a.key for a in triage.allowed_actions(actors[who], contact)}  # noqa: E731
+    assert keys("manager") == {"screen", "allocate", "checks", "threshold"}
+    assert keys("practitioner") == {"checks", "threshold"}
+    assert keys("police") == set()
+    triage.request_checks(actors["practitioner"], contact, _version(ctx, contact), ["police"])
+    assert keys("police") == {"answer"} and keys("health") == set()
+    triage.propose(actors["practitioner"], contact, _version(ctx, contact),
+                   [ChildDecisionInput(child, 2, "early_help", "N1", override_reason="Known to Early Help")])
+    assert keys("manager") == {"allocate", "authorise", "return"} and keys("practitioner") == set()
+    with pytest.raises(InputError, match="awaiting authorisation"):
+        triage.request_checks(actors["practitioner"], contact, _version(ctx, contact), ["health"])

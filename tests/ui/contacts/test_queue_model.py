@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from mashdesk.services.queue import QueueQuery, QueueService
-from ui.queue_model import COLUMNS, QueueModel
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
+from ui.contacts.queue_model import COLUMNS, QueueModel
 
 pytestmark = pytest.mark.qt
 

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import update
 
 from db.models import Contact
-from mashdesk.services.contacts import ContactService
-from mashdesk.services.queue import QueueQuery, QueueService, due_label
+from mashdesk.contacts.service import ContactService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery, due_label
 from mashdesk.people.service import PersonInput
 from tests.helpers import police_notification
 

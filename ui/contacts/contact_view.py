@@ -5,12 +5,10 @@ from __future__ import annotations
 from html import escape
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -24,11 +22,16 @@ from PySide6.QtWidgets import (
 from mashdesk.codes import CHANNELS, CIN_REFERRAL_SOURCES, CONSENT, CONTACT_STATUSES, OUTCOMES
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError, StaleEditError
-from mashdesk.services.contacts import ContactDetail, ContactService
-from mashdesk.services.triage import TriageService
-from ui.dialogs.threshold_dialog import ThresholdDialog
-from ui.dialogs.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
+from mashdesk.contacts.service import ContactService
+from mashdesk.contacts.views import ContactDetail
+from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
+from mashdesk.triage import workflow
+from mashdesk.triage.service import TriageService
+from mashdesk.triage.views import AssessmentView, DecisionView
+from ui.triage.threshold_dialog import ThresholdDialog
+from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
+from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
 
 RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
@@ -38,13 +41,13 @@ def _row(label: str, value: str | None) -> str:
     return f"<tr><th align=left valign=top>{escape(label)}</th><td>{escape(value or '—')}</td></tr>"
 
 
-def threshold_html(assessments: dict, decisions: list, names: dict[int, str]) -> str:  # type: ignore[type-arg]
+def threshold_html(assessments: dict[int, AssessmentView], decisions: list[DecisionView], names: dict[int, str]) -> str:
     """The threshold panel's last suggestion per child, and the decisions made."""
     if not assessments and not decisions:
         return "<h3>Threshold of Need</h3><p>Not applied yet (Ctrl+T).</p>"
     parts = ["<h3>Threshold of Need</h3>"]
     for person_id, a in assessments.items():
-        indicators = ", ".join(a.indicators + [f"{h} (household)" for h in a.household_indicators]) or "none"
+        indicators = ", ".join([*a.indicators, *(f"{h} (household)" for h in a.household_indicators)]) or "none"
         parts.append(
             f"<p><b>{escape(names.get(person_id, str(person_id)))}</b>: suggested level {a.suggested_level} — "
             f"{escape(OUTCOMES.get(a.suggested_outcome, a.suggested_outcome))} "
@@ -133,6 +136,8 @@ class ContactView(QWidget):
         self._service = service
         self._triage = triage or TriageService(service.ctx)
         self._actor = actor
+        self._delivery = DocumentDelivery(service.ctx)
+        self._letter: DocumentOf | None = None
         self.contact_id: int | None = None
         self.detail: ContactDetail | None = None
         self.browser = QTextBrowser()
@@ -142,23 +147,22 @@ class ContactView(QWidget):
         self.empty = QLabel("No contact open. Choose one in the queue (Ctrl+1) and press Enter.")
         self.bar = QHBoxLayout()
         self.actions: dict[str, QPushButton] = {}
-        for key, label, shortcut, handler in (
-            ("screen", "&Screen…", "Ctrl+R", self.screen),
-            ("allocate", "A&llocate…", "Ctrl+L", self.allocate),
-            ("checks", "Agency &checks…", "Ctrl+K", self.request_checks),
-            ("answer", "&Answer check…", "Ctrl+Shift+K", self.answer_check),
-            ("threshold", "&Threshold and decision…", "Ctrl+T", self.threshold),
-            ("authorise", "A&uthorise", "Ctrl+Shift+A", self.authorise),
-            ("return", "&Return…", "Ctrl+Shift+R", self.return_decision),
-            ("letter", "&Feedback letter…", "Ctrl+P", self.feedback_letter),
-            ("sent", "Feedback s&ent", "Ctrl+Shift+E", self.feedback_sent),
-        ):
-            button = QPushButton(f"{label} ({shortcut})")
-            button.setObjectName(f"action_{key}")
-            button.setAccessibleName(label.replace("&", "").rstrip("…"))
-            button.clicked.connect(handler)
-            QShortcut(QKeySequence(shortcut), self, activated=button.click)
-            self.actions[key] = button
+        handlers: dict[str, Callable[[], None]] = {
+            "screen": self.screen, "allocate": self.allocate, "checks": self.request_checks,
+            "answer": self.answer_check, "threshold": self.threshold, "authorise": self.authorise,
+            "return": self.return_decision, "letter": self.print_letter, "save_letter": self.save_letter,
+            "sent": self.feedback_sent,
+        }
+        # Every action the workflow offers, hidden until the service says this person may take it now.
+        for action in workflow.ACTIONS:
+            if not action.offered:
+                continue
+            button = QPushButton(f"{action.label} ({action.shortcut})")
+            button.setObjectName(f"action_{action.key}")
+            button.setAccessibleName(action.name)
+            button.clicked.connect(handlers[action.key])
+            QShortcut(QKeySequence(action.shortcut), self, activated=button.click)
+            self.actions[action.key] = button
             self.bar.addWidget(button)
             button.hide()
         self.bar.addStretch(1)
@@ -176,7 +180,7 @@ class ContactView(QWidget):
         threshold = threshold_html(self._triage.latest_assessments(self._actor, contact_id),
                                    self._triage.decisions(self._actor, contact_id), names)
         self.browser.setHtml(contact_html(detail, threshold))
-        self._enable(detail)
+        self._enable(self._triage.allowed_actions(self._actor, contact_id))
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
@@ -196,23 +200,11 @@ class ContactView(QWidget):
             QMessageBox.warning(self, "Cannot show the contact", str(exc))
             self.loaded.emit()
 
-    def _enable(self, c: ContactDetail) -> None:
-        may = self._actor.may
-        working = c.status in ("screened", "in_progress", "returned")
-        own_check = any(chk.agency_code == self._actor.agency_code and chk.status == "requested" for chk in c.checks)
-        show = {
-            "screen": may("contact.screen") and c.status in ("new", "screened"),
-            "allocate": may("contact.allocate") and c.status != "closed",
-            "checks": may("check.request") and working,
-            "answer": may("check.answer") and own_check,
-            "threshold": may("decision.propose") and (working or c.status == "new"),
-            "authorise": may("decision.authorise") and c.status == "awaiting_authorisation",
-            "return": may("decision.authorise") and c.status == "awaiting_authorisation",
-            "letter": may("feedback.send") and c.status == "closed",
-            "sent": may("feedback.send") and c.status == "closed",
-        }
+    def _enable(self, allowed: tuple[workflow.ContactAction, ...]) -> None:
+        """Show exactly the actions the service allows this person now."""
+        keys = {a.key for a in allowed}
         for key, button in self.actions.items():
-            button.setVisible(show[key])
+            button.setVisible(key in keys)
 
     # -- actions ----------------------------------------------------------------------------------
     def _run(self, title: str, action: Callable[[], object]) -> bool:
@@ -288,15 +280,33 @@ class ContactView(QWidget):
             self._run("Cannot return", lambda: self._triage.return_decision(
                 self._actor, d.id, d.version, dialog.comment.toPlainText()))
 
-    def feedback_letter(self) -> None:
+    def _build_letter(self) -> bytes | None:
+        """The feedback letter, laid out on a worker thread (the window stays responsive meanwhile)."""
         assert self.detail is not None
-        d = self.detail
-        path, _ = QFileDialog.getSaveFileName(self, "Save the feedback letter", f"feedback-{d.reference}.pdf",
-                                              "PDF (*.pdf)")
-        if path:
-            # The PDF is laid out on a worker thread; the window stays responsive meanwhile.
-            self._run("Cannot make the letter", lambda: Path(path).write_bytes(run_with_progress(
-                "Making the feedback letter…", lambda _progress: self._triage.feedback_letter(self._actor, d.id))))
+        contact_id = self.detail.id
+        try:
+            self._letter, pdf = run_with_progress(
+                "Making the feedback letter…", lambda _progress: self._triage.feedback_letter(self._actor, contact_id))
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot make the letter", str(exc))
+            return None
+        return pdf
+
+    def print_letter(self) -> None:
+        assert self.detail is not None
+        if print_document(self, self._build_letter, lambda pdf, printer: self._delivery.printed(
+                self._actor, self._doc(), pdf, printer)):
+            self.reload()
+
+    def save_letter(self) -> None:
+        assert self.detail is not None
+        if save_document(self, "Save the feedback letter", f"feedback-{self.detail.reference}.pdf",
+                         self._build_letter, lambda pdf, path: self._delivery.save(self._actor, self._doc(), pdf, path)):
+            self.reload()
+
+    def _doc(self) -> DocumentOf:
+        assert self._letter is not None
+        return self._letter
 
     def feedback_sent(self) -> None:
         assert self.detail is not None

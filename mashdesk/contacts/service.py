@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -12,9 +12,11 @@ from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
 from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.contacts.views import CheckView, ContactDetail, PersonView
 from mashdesk.people.history import previous_contacts
 from mashdesk.people.service import PersonInput, add_person
 
+#: Outcomes that make a contact a referral to children's social care (for re-referrals).
 EDITABLE_FIELDS = ("concern", "child_location", "immediate_protection", "interpreter_needs",
                    "consent", "consent_reason", "consent_decided_by", "cin_source", "channel")
 
@@ -73,61 +75,6 @@ class ContactInput:
     consent_reason: str | None = None
     consent_decided_by: str | None = None
     others: list[ContactOtherInput] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CheckView:
-    id: int
-    agency: str
-    agency_code: str
-    requested_at: datetime
-    due_at: datetime
-    status: str
-    response: str | None
-    restricted: bool
-    withheld: bool
-    responder: str | None
-    responded_at: datetime | None
-
-
-@dataclass(frozen=True)
-class PersonView:
-    person_id: int
-    role: str
-    name: str
-    date_of_birth: date | None
-    expected_date_of_birth: date | None
-    sex: str
-    relationship_to_child: str | None
-    parental_responsibility: bool
-    warning: str | None
-
-
-@dataclass(frozen=True)
-class ContactDetail:
-    id: int
-    reference: str
-    version: int
-    received_at: datetime
-    channel: str
-    cin_source: str
-    concern: str
-    status: str
-    rag: str | None
-    decision_due_at: datetime | None
-    allocated_to: str | None
-    immediate_protection: str
-    child_location: str | None
-    interpreter_needs: str | None
-    consent: str
-    consent_reason: str | None
-    consent_decided_by: str | None
-    is_re_referral: bool
-    outcome: str | None
-    referrer: str
-    referrer_details: list[tuple[str, str]] = field(default_factory=list)
-    people: list[PersonView] = field(default_factory=list)
-    checks: list[CheckView] = field(default_factory=list)
 
 
 def _validate_fields(

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
@@ -23,7 +22,9 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
-from mashdesk.services.triage import ChildDecisionInput, ChildFacts, ThresholdInput, TriageService, ruleset
+from mashdesk.triage.service import TriageService
+from mashdesk.triage.threshold import ruleset
+from mashdesk.triage.views import ChildDecisionInput, ChildFacts, ThresholdInput
 from rules import TriageResult
 from ui.keys import ReturnDoesNotSubmit
 

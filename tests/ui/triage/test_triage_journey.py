@@ -13,14 +13,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
-from db.models import Contact, Decision
+from db.models import AuditEvent, Contact, Decision
 from mashdesk.paths import data_dir
-from ui.dialogs.contact_form import ContactForm
+from ui.contacts.contact_form import ContactForm
 from ui.people.person_picker import PersonPickerDialog
-from ui.dialogs.threshold_dialog import ThresholdDialog
-from ui.dialogs.triage_dialogs import ScreenDialog
+from ui.triage.threshold_dialog import ThresholdDialog
+from ui.triage.triage_dialogs import ScreenDialog
 from tests.conftest import FakeClock
+from tests.helpers import fake_print_dialog
 from tests.ui.driving import CTRL, SHIFT, Keys, reactivate, when_modal
+from ui import printing
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
@@ -124,33 +126,10 @@ def test_police_notification_to_decision_by_keyboard(qtbot, window, ctx):
     assert keys.count - keys.typed <= 20
 
 
-def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx, actors, clock):
-    from mashdesk.services.contacts import ContactService
-    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
-    from tests.helpers import police_notification
-
-    contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))
-    triage = TriageService(ctx)
-    child = triage.child_facts(actors["manager"], contact_id)[0].person_id
-    triage.assess(actors["practitioner"], contact_id, ThresholdInput())
-    with ctx.session_factory() as s:
-        version = s.get(Contact, contact_id).version
-    version = triage.screen(actors["manager"], contact_id, version, "green")
-    triage.propose(actors["practitioner"], contact_id, version, [ChildDecisionInput(child, 1, "nfa_advice", "N9")])
-    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
-        window.open_contact(contact_id)
-    assert window.contact.actions["authorise"].isVisible()
-    with qtbot.waitSignal(window.queue.loaded):
-        qtbot.keyClick(window.contact, Qt.Key.Key_A, CTRL | SHIFT)
-    assert window.contact.detail.status == "closed" and window.contact.detail.outcome == "nfa_advice"
-    assert not window.contact.actions["authorise"].isVisible()
-
-
-def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog
-
-    from mashdesk.services.contacts import ContactService
-    from mashdesk.services.triage import ChildDecisionInput, ThresholdInput, TriageService
+def _awaiting_authorisation(ctx, actors, clock):
+    """A police notification screened green and decided NFA, waiting for a manager: (triage, id, version)."""
+    from mashdesk.contacts.service import ContactService
+    from mashdesk.triage.service import ChildDecisionInput, ThresholdInput, TriageService
     from tests.helpers import police_notification
 
     contact_id = ContactService(ctx).create_contact(actors["practitioner"], police_notification(clock()))
@@ -162,11 +141,42 @@ def test_feedback_letter_is_saved_from_the_contact(qtbot, window, ctx, actors, c
     version = triage.screen(actors["manager"], contact_id, version, "green")
     version = triage.propose(actors["practitioner"], contact_id, version,
                              [ChildDecisionInput(child, 1, "nfa_advice", "N9")])
+    return triage, contact_id, version
+
+
+def test_manager_authorises_by_keyboard_and_the_queue_follows(qtbot, window, ctx, actors, clock):
+    _, contact_id, _ = _awaiting_authorisation(ctx, actors, clock)
+    with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
+        window.open_contact(contact_id)
+    assert window.contact.actions["authorise"].isVisible()
+    with qtbot.waitSignal(window.queue.loaded):
+        qtbot.keyClick(window.contact, Qt.Key.Key_A, CTRL | SHIFT)
+    assert window.contact.detail.status == "closed" and window.contact.detail.outcome == "nfa_advice"
+    assert not window.contact.actions["authorise"].isVisible()
+
+
+def test_feedback_letter_is_saved_and_printed_from_the_contact(qtbot, window, ctx, actors, clock, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    triage, contact_id, version = _awaiting_authorisation(ctx, actors, clock)
     triage.authorise(actors["manager"], contact_id, version)
     with qtbot.waitSignal(window.view_loaded, check_params_cb=lambda k: k == "contact"):
         window.open_contact(contact_id)
     target = tmp_path / "letter.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     with qtbot.waitSignal(window.contact.loaded, timeout=10_000):
-        qtbot.keyClick(window.contact, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(window.contact, Qt.Key.Key_S, CTRL | SHIFT)
     assert target.read_bytes().startswith(b"%PDF") and window.warnings == []
+    printed = tmp_path / "printed.pdf"
+    monkeypatch.setattr(printing, "QPrintDialog", fake_print_dialog(printed))
+    with qtbot.waitSignal(window.contact.loaded, timeout=10_000):
+        qtbot.keyClick(window.contact, Qt.Key.Key_P, CTRL)
+    assert printed.read_bytes().startswith(b"%PDF") and window.warnings == []
+    with ctx.session_factory() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "referrer_feedback")
+                           .order_by(AuditEvent.id)).all()
+        summaries = [e.summary for e in events]
+        fingerprints = [e.detail.get("sha256") for e in events]
+    assert any(x.endswith("to file letter.pdf") for x in summaries)
+    assert any(x.startswith("printed the feedback letter") and " on printer " in x for x in summaries)
+    assert all(fingerprints) and not any(x.startswith("printed") and " to file " in x for x in summaries)

@@ -8,85 +8,30 @@ sources of suggestions and deadlines.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from db.models import (
-    Agency,
-    AgencyCheck,
-    Contact,
-    Decision,
-    ReferrerFeedback,
-    ThresholdAssessment,
-    User,
-)
+from db.models import Agency, AgencyCheck, Contact, Decision, ReferrerFeedback, ThresholdAssessment, User
 from db.models.contacts import RAG_RANK
 from db.references import contact_reference
 from mashdesk import codes
 from mashdesk.calendar import WorkingCalendar
-from mashdesk.errors import InputError, NotFound, PermissionDenied
-from mashdesk.context import Actor, Service, WriteScope
-from mashdesk.services.contacts import previous_contacts
-from rules import ChildInput, RuleInputError, Ruleset, ThresholdEngine, TriageResult, load_ruleset
-
 from mashdesk.clock import LONDON
-
-
-@lru_cache(maxsize=1)
-def threshold_engine() -> ThresholdEngine:
-    """The engine for the newest ruleset shipped in rules/data (loaded once)."""
-    return ThresholdEngine(load_ruleset())
-
-
-def ruleset() -> Ruleset:
-    return threshold_engine().ruleset
-
-
-@dataclass(frozen=True)
-class ChildFacts:
-    """What the record says about a child of the contact, for the threshold."""
-
-    person_id: int
-    name: str
-    date_of_birth: date | None
-    expected_date_of_birth: date | None
-    disabled: bool
-    previous_cp_plan: bool
-    previous_contacts_12m: int
-    previous_referrals_12m: int
-
-
-@dataclass(frozen=True)
-class ThresholdInput:
-    household: tuple[str, ...] = ()
-    #: person id → indicator ids recorded for that child
-    children: dict[int, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ChildDecisionInput:
-    person_id: int
-    level: int
-    outcome: str
-    primary_need: str
-    rationale: str = ""
-    override_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckQueueRow:
-    check_id: int
-    version: int
-    contact_id: int
-    reference: str
-    children: str
-    requested_at: datetime
-    due_at: datetime
-    question: str | None
+from mashdesk.context import Actor, Service, WriteScope
+from mashdesk.documents.delivery import DocumentOf
+from mashdesk.errors import InputError, NotFound, PermissionDenied
+from mashdesk.triage import threshold, workflow
+from mashdesk.triage.views import (
+    AssessmentView,
+    CheckQueueRow,
+    ChildDecisionInput,
+    ChildFacts,
+    DecisionView,
+    FeedbackLetterFacts,
+    ThresholdInput,
+)
+from rules import TriageResult
 
 
 class TriageService(Service):
@@ -95,20 +40,20 @@ class TriageService(Service):
         """The children of a contact with what the record knows of their history."""
         with self.read(actor, "contact.read") as s:
             contact = _contact(s, contact_id)
-            return _facts(s, contact)
+            return threshold.child_facts(s, contact)
 
     def preview(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """The engine's suggestion for ``data`` (nothing is written): for the live threshold panel."""
         with self.read(actor, "contact.read") as s:
             contact = _contact(s, contact_id)
-            return _run_engine(contact, _facts(s, contact), data)
+            return threshold.run_engine(contact, threshold.child_facts(s, contact), data)
 
     def assess(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """Store the threshold assessment of every child, with the ruleset's id and version."""
         with self.write(actor, "decision.propose", "contact") as w:
             contact = _contact(w.session, contact_id)
-            _require_open(contact)
-            result = _run_engine(contact, _facts(w.session, contact), data)
+            workflow.require("threshold", contact.status, contact.reference)
+            result = threshold.run_engine(contact, threshold.child_facts(w.session, contact), data)
             for child in result.children:
                 w.session.add(ThresholdAssessment(
                     contact_id=contact.id, person_id=int(child.ref), indicators=list(data.children.get(
@@ -122,16 +67,18 @@ class TriageService(Service):
                     levels={c.ref: c.level for c in result.children})
             return result
 
-    def latest_assessments(self, actor: Actor, contact_id: int) -> dict[int, ThresholdAssessment]:
+    def latest_assessments(self, actor: Actor, contact_id: int) -> dict[int, AssessmentView]:
+        """The threshold's last suggestion per child, by person id."""
         with self.read(actor, "contact.read") as s:
-            return _latest_assessments(s, contact_id)
+            return {pid: threshold.assessment_view(a)
+                    for pid, a in threshold.latest_assessments(s, contact_id).items()}
 
     # -- screening and allocation ---------------------------------------------------------------
     def suggested_rag(self, actor: Actor, contact_id: int) -> str:
         """The ruleset's RAG for what is recorded so far (red if the child may need protection now)."""
         with self.read(actor, "contact.read") as s:
             contact = _contact(s, contact_id)
-            return _suggested_rag(s, contact)
+            return threshold.suggested_rag(s, contact)
 
     def screen(self, actor: Actor, contact_id: int, expected_version: int, rag: str,
                reason: str | None = None, allocate_to: int | None = None) -> int:
@@ -140,17 +87,15 @@ class TriageService(Service):
             raise InputError("RAG: red, amber or green", "rag")
         with self.write(actor, "contact.screen", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            if contact.status not in ("new", "screened"):
-                raise InputError(f"RAG: contact {contact.reference} is {contact.status.replace('_', ' ')}; "
-                                 "it was screened already", "rag")
-            suggested = _suggested_rag(w.session, contact)
+            workflow.require("screen", contact.status, contact.reference)
+            suggested = threshold.suggested_rag(w.session, contact)
             if rag != suggested and not (reason or "").strip():
                 raise InputError(f"RAG reason: the ruleset suggests {suggested}; say why it is {rag}", "rag_reason")
             contact.rag, contact.rag_rank, contact.rag_suggested = rag, RAG_RANK[rag], suggested
             contact.rag_reason = (reason or "").strip() or None
             contact.screened_at, contact.screened_by_id = w.now, actor.user_id
             contact.decision_due_at = self.ctx.calendar.due_datetime(f"decision_{rag}", contact.received_at)
-            contact.status = "screened"
+            contact.status = workflow.after("screen", contact.status)
             if allocate_to is not None:
                 _allocate(w, contact, allocate_to)
             w.session.flush()
@@ -161,7 +106,7 @@ class TriageService(Service):
     def allocate(self, actor: Actor, contact_id: int, expected_version: int, user_id: int) -> int:
         with self.write(actor, "contact.allocate", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            _require_open(contact)
+            workflow.require("allocate", contact.status, contact.reference)
             _allocate(w, contact, user_id)
             w.session.flush()
             w.audit("contact", contact.id, f"allocated {contact.reference}", allocated_to=user_id)
@@ -205,7 +150,7 @@ class TriageService(Service):
             raise InputError("agencies: choose at least one agency to ask", "agencies")
         with self.write(actor, "check.request", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            _require_open(contact)
+            workflow.require("checks", contact.status, contact.reference)
             if contact.rag is None:
                 raise InputError("agencies: screen the contact (set its RAG) before asking agencies", "rag")
             rows = {a.code: a for a in w.session.scalars(select(Agency).where(Agency.code.in_(agencies)))}
@@ -217,8 +162,7 @@ class TriageService(Service):
                     contact_id=contact.id, agency_id=agency.id, requested_at=w.now, requested_by_id=actor.user_id,
                     due_at=self.ctx.calendar.due_datetime(f"agency_check_{contact.rag}", w.now),
                     question=question.strip() or None, status="requested", updated_by_id=actor.user_id))
-            if contact.status in ("screened", "returned"):
-                contact.status = "in_progress"
+            contact.status = workflow.after("checks", contact.status)
             w.session.flush()
             w.audit("contact", contact.id, f"agency checks requested for {contact.reference}",
                     agencies=list(agencies))
@@ -246,6 +190,7 @@ class TriageService(Service):
             check = w.get_for_edit(AgencyCheck, check_id, expected_version, "agency check")
             if check.agency.code != actor.agency_code:
                 raise PermissionDenied(f"{actor.username} may answer only checks sent to their own agency")
+            workflow.require("answer", check.contact.status, check.contact.reference)
             check.response, check.restricted = response.strip(), restricted
             check.responded_at, check.responder_id, check.status = w.now, actor.user_id, "answered"
             w.session.flush()
@@ -258,10 +203,8 @@ class TriageService(Service):
         """Record the practitioner's decision per child; it waits for a manager's authorisation."""
         with self.write(actor, "decision.propose", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            if contact.status not in ("screened", "in_progress", "returned"):
-                raise InputError(f"decision: contact {contact.reference} is "
-                                 f"{codes.CONTACT_STATUSES[contact.status].lower()}", "decision")
-            assessments = _latest_assessments(w.session, contact.id)
+            workflow.require("decide", contact.status, contact.reference)
+            assessments = threshold.latest_assessments(w.session, contact.id)
             children = {cp.person_id for cp in contact.people if cp.role == "child"}
             given = {d.person_id for d in decisions}
             if given != children:
@@ -274,14 +217,14 @@ class TriageService(Service):
                 assessment = assessments.get(d.person_id)
                 if assessment is None:
                     raise InputError("threshold: apply the Threshold of Need before deciding", "threshold")
-                _check_decision(d, assessment)
+                threshold.check_decision(d, assessment)
                 w.session.add(Decision(
                     contact_id=contact.id, person_id=d.person_id, assessment_id=assessment.id, level=d.level,
                     outcome=d.outcome, primary_need=d.primary_need, rationale=d.rationale.strip(),
                     override_reason=(d.override_reason or "").strip() or None, decided_at=w.now,
                     decided_by_id=actor.user_id, status="proposed", nfa=d.outcome == "nfa_advice",
                     updated_by_id=actor.user_id))
-            contact.status = "awaiting_authorisation"
+            contact.status = workflow.after("decide", contact.status)
             w.session.flush()
             w.audit("contact", contact.id, f"decision proposed for {contact.reference}",
                     outcomes={str(d.person_id): d.outcome for d in decisions})
@@ -296,13 +239,13 @@ class TriageService(Service):
         """
         with self.write(actor, "decision.authorise", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            if contact.status != "awaiting_authorisation":
-                raise InputError(f"authorisation: contact {contact.reference} has no decision waiting", "status")
+            workflow.require("authorise", contact.status, contact.reference)
             decisions = _proposed(w.session, contact.id)
             for d in decisions:
                 d.status, d.authorised_at, d.authorised_by_id = "authorised", w.now, actor.user_id
             lead = max(decisions, key=lambda d: (d.level, d.outcome == "strategy_discussion"))
-            contact.status, contact.outcome, contact.level, contact.closed_at = "closed", lead.outcome, lead.level, w.now
+            contact.outcome, contact.level, contact.closed_at = lead.outcome, lead.level, w.now
+            contact.status = workflow.after("authorise", contact.status)
             contact.decided_late = bool(contact.decision_due_at and lead.decided_at > contact.decision_due_at)
             follow_up = _follow_up(w, self.ctx.calendar, contact, lead)
             if contact.referrer is not None and contact.referrer.professional:
@@ -320,37 +263,65 @@ class TriageService(Service):
             raise InputError("comment: say what needs doing before you can authorise", "comment")
         with self.write(actor, "decision.authorise", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            if contact.status != "awaiting_authorisation":
-                raise InputError(f"authorisation: contact {contact.reference} has no decision waiting", "status")
+            workflow.require("return", contact.status, contact.reference)
             for d in _proposed(w.session, contact.id):
                 d.status, d.return_comment = "returned", comment.strip()
-            contact.status = "returned"
+            contact.status = workflow.after("return", contact.status)
             w.session.flush()
             w.audit("contact", contact.id, f"decision returned for {contact.reference}", comment=comment.strip())
             return contact.version
 
-    def decisions(self, actor: Actor, contact_id: int) -> list[Decision]:
+    def decisions(self, actor: Actor, contact_id: int) -> list[DecisionView]:
+        """The decisions on a contact's children, but those proposed again since."""
         with self.read(actor, "contact.read") as s:
-            return list(s.scalars(select(Decision).where(Decision.contact_id == contact_id,
-                                                         Decision.status != "superseded")
-                                  .order_by(Decision.id)))
+            rows = s.scalars(select(Decision).where(Decision.contact_id == contact_id,
+                                                    Decision.status != "superseded").order_by(Decision.id))
+            return [DecisionView(d.person_id, d.level, d.outcome, d.primary_need, d.status, d.override_reason,
+                                 d.return_comment) for d in rows]
+
+    # -- what may be done now ----------------------------------------------------------------------
+    def allowed_actions(self, actor: Actor, contact_id: int) -> tuple[workflow.ContactAction, ...]:
+        """What ``actor`` may do to the contact now, by the workflow's table (for the contact view)."""
+        with self.read(actor, "contact.read") as s:
+            status = s.scalar(select(Contact.status).where(Contact.id == contact_id))
+            if status is None:
+                raise NotFound(f"contact {contact_id} does not exist")
+            own_check = actor.agency_code is not None and bool(s.scalar(select(exists().where(
+                AgencyCheck.contact_id == contact_id, AgencyCheck.status == "requested",
+                AgencyCheck.agency_id == Agency.id, Agency.code == actor.agency_code))))
+        return workflow.allowed(status, actor.may, own_check=own_check)
 
     # -- feedback --------------------------------------------------------------------------------------
-    def feedback_letter(self, actor: Actor, contact_id: int) -> bytes:
-        """The letter to the referrer (PDF), built from the authorised decision."""
-        from mashdesk.documents.feedback_letter import build_feedback_letter
+    def feedback_letter(self, actor: Actor, contact_id: int) -> tuple[DocumentOf, bytes]:
+        """The letter to the referrer (PDF), built from the authorised decision in a read; laid out after it.
 
-        with self.write(actor, "feedback.send", "contact") as w:
-            contact = _contact(w.session, contact_id)
-            feedback = _feedback(w.session, contact.id)
-            pdf = build_feedback_letter(contact, feedback, w.now, actor.display_name)
-            w.audit("referrer_feedback", feedback.id, f"feedback letter printed for {contact.reference}")
-            return pdf
+        Saving or printing it goes through ``DocumentDelivery`` with the ``DocumentOf`` returned.
+        """
+        from mashdesk.triage.documents import build_feedback_letter
+
+        with self.read(actor, "feedback.send") as s:
+            contact = _contact(s, contact_id)
+            workflow.require("letter", contact.status, contact.reference)
+            feedback = _feedback(s, contact.id)
+            referrer = contact.referrer
+            facts = FeedbackLetterFacts(
+                contact_id=contact.id, feedback_id=feedback.id, reference=contact.reference,
+                children=contact.children_display, received_at=contact.received_at, outcome=contact.outcome,
+                closed_at=contact.closed_at, text=feedback.text,
+                referrer_name=referrer.name if referrer else None, referrer_role=referrer.role if referrer else None,
+                referrer_organisation=referrer.organisation if referrer else None,
+                referrer_email=referrer.email if referrer else None,
+                signed_by=actor.display_name, written_at=self.ctx.now())
+        doc = DocumentOf("referrer_feedback", facts.feedback_id, f"the feedback letter for {facts.reference}",
+                         "feedback.send", "feedback.send")
+        return doc, build_feedback_letter(facts)
 
     def mark_feedback_sent(self, actor: Actor, contact_id: int, method: str) -> None:
         if method not in ("email", "secure_email", "phone", "letter"):
             raise InputError("method: email, secure email, phone or letter", "method")
         with self.write(actor, "feedback.send", "contact") as w:
+            contact = _contact(w.session, contact_id)
+            workflow.require("sent", contact.status, contact.reference)
             feedback = _feedback(w.session, contact_id)
             feedback.method, feedback.sent_at, feedback.sent_by_id = method, w.now, actor.user_id
             feedback.updated_by_id = actor.user_id
@@ -372,80 +343,11 @@ def _contact(s: Session, contact_id: int) -> Contact:
     return contact
 
 
-def _require_open(contact: Contact) -> None:
-    if contact.status == "closed":
-        raise InputError(f"status: contact {contact.reference} is closed", "status")
-
-
 def _allocate(w: WriteScope, contact: Contact, user_id: int) -> None:
     worker = w.session.get(User, user_id)
     if worker is None or worker.role_code not in ("practitioner", "manager") or not worker.active:
         raise InputError("allocated to: choose an active MASH practitioner or manager", "allocated_to")
     contact.allocated_to_id, contact.allocated_at = worker.id, w.now
-
-
-def _facts(s: Session, contact: Contact) -> list[ChildFacts]:
-    children = [cp.person for cp in contact.people if cp.role == "child"]
-    history = previous_contacts(s, [p.id for p in children], contact.received_at, exclude_contact=contact.id)
-    return [ChildFacts(
-        person_id=p.id, name=p.full_name, date_of_birth=p.date_of_birth,
-        expected_date_of_birth=p.expected_date_of_birth, disabled=p.disabled,
-        previous_cp_plan=p.cp_plan_previous or p.cp_plan_current,
-        previous_contacts_12m=history[p.id][0], previous_referrals_12m=history[p.id][1]) for p in children]
-
-
-def _run_engine(contact: Contact, facts: list[ChildFacts], data: ThresholdInput) -> TriageResult:
-    known = {f.person_id for f in facts}
-    unknown = set(data.children) - known
-    if unknown:
-        raise InputError(f"indicators: person {sorted(unknown)[0]} is not a child of this contact", "indicators")
-    inputs = [ChildInput(
-        ref=str(f.person_id), date_of_birth=f.date_of_birth,
-        expected_date_of_birth=None if f.date_of_birth else f.expected_date_of_birth,
-        disabled=f.disabled, previous_cp_plan=f.previous_cp_plan, previous_contacts_12m=f.previous_contacts_12m,
-        previous_referrals_12m=f.previous_referrals_12m, indicators=tuple(data.children.get(f.person_id, ())))
-        for f in facts]
-    names = {str(f.person_id): f.name for f in facts}
-    try:
-        return threshold_engine().triage(contact.received_at.astimezone(LONDON).date(), inputs, data.household)
-    except RuleInputError as exc:
-        message = str(exc)
-        if exc.child_ref in names:
-            message = message.replace(f"child {exc.child_ref}", names[exc.child_ref])
-        raise InputError(message, exc.field or "indicators") from exc
-
-
-def _latest_assessments(s: Session, contact_id: int) -> dict[int, ThresholdAssessment]:
-    latest = (select(ThresholdAssessment.person_id, func.max(ThresholdAssessment.id).label("id"))
-              .where(ThresholdAssessment.contact_id == contact_id).group_by(ThresholdAssessment.person_id)
-              .subquery())
-    rows = s.scalars(select(ThresholdAssessment).join(latest, latest.c.id == ThresholdAssessment.id))
-    return {a.person_id: a for a in rows}
-
-
-def _suggested_rag(s: Session, contact: Contact) -> str:
-    assessments = _latest_assessments(s, contact.id)
-    rags = [a.suggested_rag for a in assessments.values()]
-    if contact.immediate_protection == "yes":
-        rags.append("red")
-    if not rags:
-        return "green"
-    return min(rags, key=codes.RAG.index)
-
-
-def _check_decision(d: ChildDecisionInput, assessment: ThresholdAssessment) -> None:
-    rules = ruleset()
-    if d.level not in rules.levels:
-        raise InputError(f"level: {d.level} is not a level of the Threshold of Need (1-4)", "level")
-    if d.outcome not in rules.outcomes:
-        raise InputError(f"outcome: {d.outcome!r} is not an outcome of the ruleset", "outcome")
-    if d.primary_need not in codes.PRIMARY_NEEDS:
-        raise InputError(f"primary need: {d.primary_need!r} is not a CIN primary need code (N0-N9)", "primary_need")
-    differs = d.level != assessment.suggested_level or d.outcome != assessment.suggested_outcome
-    if differs and not (d.override_reason or "").strip():
-        raise InputError(f"override reason: the suggestion was level {assessment.suggested_level} "
-                         f"({assessment.suggested_outcome.replace('_', ' ')}); write why you decided otherwise",
-                         "override_reason")
 
 
 def _proposed(s: Session, contact_id: int) -> list[Decision]:

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
-from mashdesk.services.contacts import (
+from mashdesk.contacts.service import (
     ContactChildInput,
     ContactInput,
     ContactOtherInput,

@@ -10,7 +10,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from mashdesk.codes import CONTACT_STATUSES
 from mashdesk.context import Actor
-from mashdesk.services.queue import QueueQuery, QueueRow, QueueService
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery, QueueRow
 from ui.formatting import local_time
 
 Index = QModelIndex | QPersistentModelIndex

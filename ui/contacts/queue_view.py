@@ -21,8 +21,9 @@ from typing import Any
 
 from mashdesk.codes import CONTACT_STATUSES, OPEN_STATUSES
 from mashdesk.context import Actor
-from mashdesk.services.queue import QueueQuery, QueueService
-from ui.queue_model import COLUMNS, QueueModel
+from mashdesk.contacts.queue import QueueService
+from mashdesk.contacts.views import QueueQuery
+from ui.contacts.queue_model import COLUMNS, QueueModel
 
 #: What the queue shows: label → query settings.
 STATUS_FILTERS: list[tuple[str, dict[str, Any]]] = [

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, Contact, Person
 from mashdesk.errors import InputError, PermissionDenied, StaleEditError
-from mashdesk.services.contacts import ContactService
+from mashdesk.contacts.service import ContactService
 from mashdesk.people.service import PersonInput
 from tests.helpers import police_notification
 
@@ -113,7 +113,7 @@ def test_edit_of_a_field_that_cannot_be_edited_is_refused(ctx, actors, clock):
 
 
 def test_household_visitors_and_alleged_perpetrator_are_recorded(ctx, actors, clock):
-    from mashdesk.services.contacts import ContactOtherInput
+    from mashdesk.contacts.service import ContactOtherInput
 
     data = police_notification(clock())
     data.others = [
@@ -130,7 +130,7 @@ def test_household_visitors_and_alleged_perpetrator_are_recorded(ctx, actors, cl
 
 
 def test_another_person_with_an_unknown_role_is_refused(ctx, actors, clock):
-    from mashdesk.services.contacts import ContactOtherInput
+    from mashdesk.contacts.service import ContactOtherInput
 
     data = police_notification(clock())
     data.others = [ContactOtherInput("lodger", new_person=PersonInput(first_name="A", last_name="B"))]

@@ -1,0 +1,1 @@
+"""The contacts views: the queue, one contact, and the contact form."""

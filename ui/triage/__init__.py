@@ -1,0 +1,1 @@
+"""The triage dialogs: screening, allocation, agency checks, the threshold and decisions."""
