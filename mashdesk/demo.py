@@ -47,6 +47,7 @@ DEMO_USERS = {
     "demo.edt": ("edt", "Sam Patel", "EDT"),
     "demo.earlyhelp": ("earlyhelp", "Rachel Green", "Early Help"),
     "demo.admin": ("admin", "Alex Morgan", "Performance and systems"),
+    "demo.atlas": ("atlas", "Jordan Reid", "Atlas team"),
 }
 DEMO_PASSWORD = "demo"
 

@@ -14,6 +14,7 @@ ROLES: dict[str, str] = {
     "edt": "Emergency Duty Team social worker",
     "earlyhelp": "Early Help manager",
     "admin": "Administrator",
+    "atlas": "Atlas team (missing and exploited children)",
 }
 
 MASH = frozenset({"practitioner", "manager"})
@@ -22,8 +23,8 @@ EVERYONE = frozenset(ROLES)
 
 #: action → roles that may perform it.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "queue.read": MASH | AGENCY | {"edt", "earlyhelp", "admin"},
-    "contact.read": MASH | AGENCY | {"edt", "earlyhelp"},
+    "queue.read": MASH | AGENCY | {"edt", "earlyhelp", "admin", "atlas"},
+    "contact.read": MASH | AGENCY | {"edt", "earlyhelp", "atlas"},
     "contact.create": MASH | {"edt"},
     "contact.update": MASH,
     "contact.screen": frozenset({"manager"}),
@@ -34,9 +35,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decision.propose": MASH,
     "decision.authorise": frozenset({"manager"}),
     "feedback.send": MASH,
-    "person.read": MASH | AGENCY | {"edt", "earlyhelp"},
+    "person.read": MASH | AGENCY | {"edt", "earlyhelp", "atlas"},
     #: Searching for a person (the known-child search); administrators check imports with it.
-    "person.match": MASH | AGENCY | {"edt", "earlyhelp", "admin"},
+    "person.match": MASH | AGENCY | {"edt", "earlyhelp", "admin", "atlas"},
     "person.create": MASH | {"edt"},
     "person.import": frozenset({"admin", "manager"}),
     "person.merge": frozenset({"manager"}),

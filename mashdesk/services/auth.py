@@ -60,6 +60,7 @@ def seed_reference_data(session: Session) -> None:
 ROLE_AGENCY = {
     "police": "police", "health": "health", "education": "education", "edt": "edt",
     "earlyhelp": "early_help", "practitioner": "mash", "manager": "mash",
+    "atlas": "atlas",
 }
 
 
