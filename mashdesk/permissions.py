@@ -78,6 +78,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notice.stepdown_deadlines": frozenset({"manager", "earlyhelp"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "manager"}),
+    #: The daily signed checkpoint of the trail, which every desk writes.
+    "audit.checkpoint": EVERYONE,
+    #: A signed extract of the trail for an investigation.
+    "audit.export": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),
     "demo.load": frozenset({"admin"}),
 }

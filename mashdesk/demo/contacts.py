@@ -110,6 +110,12 @@ class ContactJourneys(EdtLog, FollowUps):
             if moment > self.now:
                 moment = self.now - timedelta(minutes=r.randint(1, 240))
             out.append(moment)
+        # However small the demo, the last three working days brought a few contacts still being worked.
+        since = self.cal.previous_working_day(self.cal.previous_working_day(self.cal.previous_working_day(self.today)))
+        recent = [d for d in working if d >= since] or working[:1]
+        for i in range(min(6, len(out))):
+            moment = local(r.choice(recent), time(r.randint(8, 16), r.randint(30, 59)))
+            out[i] = moment if moment <= self.now else self.now - timedelta(minutes=r.randint(1, 240))
         return out
 
     def office(self, moment: datetime) -> datetime:
