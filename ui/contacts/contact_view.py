@@ -128,6 +128,8 @@ class ContactView(QWidget):
 
     loaded = Signal()
     changed = Signal()
+    #: Ctrl+Shift+P: open the Person page of someone in the contact (the main window shows People).
+    person_requested = Signal(int)
 
     def __init__(self, service: ContactService, actor: Actor, triage: TriageService | None = None,
                  parent: QWidget | None = None) -> None:
@@ -166,6 +168,7 @@ class ContactView(QWidget):
             self.bar.addWidget(button)
             button.hide()
         self.bar.addStretch(1)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_person)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(self.bar)
@@ -184,6 +187,19 @@ class ContactView(QWidget):
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
+
+    def open_person(self) -> None:
+        """Ask which person of the contact to open (none asked when there is one) and open their page."""
+        if self.detail is None or not self.detail.people:
+            return
+        people = sorted(self.detail.people, key=lambda p: p.role != "child")
+        if len(people) == 1:
+            self.person_requested.emit(people[0].person_id)
+            return
+        labels = [f"{p.name} ({p.role.replace('_', ' ')})" for p in people]
+        chosen, ok = QInputDialog.getItem(self, "Open a person's record", "Person:", labels, 0, False)
+        if ok and chosen in labels:
+            self.person_requested.emit(people[labels.index(chosen)].person_id)
 
     def reload(self) -> None:
         if self.contact_id is not None:
