@@ -25,6 +25,7 @@ from db.base import UTCDateTime
 from db.timestamps import to_db_timestamp
 from db.models.contacts import RAG_RANK
 from mashdesk import audit
+from mashdesk.people import demo as people_demo
 from mashdesk.people import names
 from mashdesk.codes import CIN_REFERRAL_SOURCES, REFERRAL_OUTCOMES
 from mashdesk.calendar import WorkingCalendar
@@ -946,6 +947,8 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = DemoJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.write()
+        people_demo.seed_demo(session, rng=random.Random(seed * 17 + 3), now=now, calendar=ctx.calendar,
+                              user_ids=builder.user_ids)
         admin = builder.user_ids["demo.admin"]
         summary = DemoSummary(
             contacts=len(builder.rows.get("contacts", [])), people=len(builder.rows.get("people", [])),

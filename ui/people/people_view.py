@@ -149,7 +149,13 @@ class PeopleView(QWidget):
     def _merge(self) -> None:
         if self.current is None or self.marked is None:
             return
-        dialog = MergeDialog(self.service, self.actor, self.current, self.marked, self)
+        try:
+            records = (self.page.service.open(self.actor, self.current.person_id),
+                       self.page.service.open(self.actor, self.marked.person_id))
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot merge", str(exc))
+            return
+        dialog = MergeDialog(self.service, self.actor, self.current, self.marked, self, records)
         if dialog.exec():
             self.marked = None
             kept = dialog.duplicate if dialog.swap.isChecked() else dialog.survivor
