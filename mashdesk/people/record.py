@@ -42,9 +42,13 @@ class PersonRecordService(Service):
 
     codes: PersonCodes = load_codes()
 
-    def open(self, actor: Actor, person_id: int) -> PersonRecord:
-        """The whole record; a restricted one only for managers, and every attempt audited."""
-        restriction.guard(self, actor, person_id)
+    def open(self, actor: Actor, person_id: int, audit_open: bool = True) -> PersonRecord:
+        """The whole record; a restricted one only for managers, and every attempt audited.
+
+        ``audit_open=False`` reads again a record the page has open (after a save): see
+        :func:`restriction.guard`.
+        """
+        restriction.guard(self, actor, person_id, audit_open)
         with self.read(actor, "person.read") as s:
             return read_record(s, person_id)
 
@@ -199,10 +203,6 @@ class PersonRecordService(Service):
                              "restriction reason": [before["reason"], p.restricted_reason]})
             w.session.flush()
             return p.version
-
-    def history(self, actor: Actor, person_id: int) -> PersonRecord:
-        """Alias of :meth:`open` for callers that only want the history part."""
-        return self.open(actor, person_id)
 
 
 __all__ = ["NAME_KINDS", "AddressInput", "PersonRecordService"]

@@ -31,8 +31,12 @@ def may_see(actor: Actor) -> bool:
     return actor.may("person.restricted")
 
 
-def guard(service: Service, actor: Actor, person_id: int) -> None:
-    """Audit an attempt to open a restricted record; raise :class:`RestrictedRecord` when refused."""
+def guard(service: Service, actor: Actor, person_id: int, audit_allowed: bool = True) -> None:
+    """Audit an attempt to open a restricted record; raise :class:`RestrictedRecord` when refused.
+
+    ``audit_allowed=False`` is for a second read of a record the same screen has just opened
+    (and audited): a refusal is audited whatever it says.
+    """
     with service.read(actor, "person.read") as s:
         row = s.execute(select(Person.restricted, Person.first_name, Person.last_name)
                         .where(Person.id == person_id)).first()
@@ -42,6 +46,8 @@ def guard(service: Service, actor: Actor, person_id: int) -> None:
     if not restricted:
         return
     allowed = may_see(actor)
+    if allowed and not audit_allowed:
+        return
     with service.write(actor, "person.read", "person") as w:
         w.audit("person", person_id, "opened the restricted record" if allowed
                 else "tried to open the restricted record and was refused", allowed=allowed)

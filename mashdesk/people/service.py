@@ -142,12 +142,13 @@ class PeopleService(Service):
         return out
 
     # -- one person ----------------------------------------------------------------------------
-    def history(self, actor: Actor, person_id: int) -> PersonHistory:
+    def history(self, actor: Actor, person_id: int, audit_open: bool = True) -> PersonHistory:
         """A person's record, their contacts (the last 12 months counted), case status and merges.
 
-        A restricted record only for managers; every attempt to open one is audited.
+        A restricted record only for managers; every attempt to open one is audited
+        (``audit_open=False``: the screen has just opened and audited it, see :func:`restriction.guard`).
         """
-        restriction.guard(self, actor, person_id)
+        restriction.guard(self, actor, person_id, audit_open)
         with self.read(actor, "person.read") as s:
             p = s.scalar(select(Person).where(Person.id == person_id).options(
                 selectinload(Person.names), selectinload(Person.addresses)))

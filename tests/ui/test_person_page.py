@@ -127,3 +127,19 @@ def test_ctrl_shift_p_on_a_contact_opens_the_childs_person_page(qtbot, ctx, acto
     people = window.views["people"]
     qtbot.waitUntil(lambda: people.current is not None)
     assert people.current.person_id == lily and QApplication.focusWidget() is people.page.form.first
+
+
+def test_a_manager_opening_a_restricted_person_is_audited_once(qtbot, ctx, actors, lily):  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from db.models import AuditEvent
+
+    record = PersonRecordService(ctx)
+    record.set_restricted(actors["manager"], lily, record.open(actors["manager"], lily, audit_open=False).version,
+                          True, "Father works in the local authority")
+    view, keys = _open_lily(qtbot, ctx, actors["manager"])
+    assert "Restricted record" in view.page.header.text()
+    with ctx.session_factory() as s:
+        opened = s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.entity_id == lily, AuditEvent.summary == "opened the restricted record"))
+    assert opened == 1

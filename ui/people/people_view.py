@@ -117,8 +117,8 @@ class PeopleView(QWidget):
 
     def show_person(self, person_id: int) -> bool:
         try:
-            self.current = self.service.history(self.actor, person_id)
-            self.page.load(person_id)
+            self.page.load(person_id)  # opening a restricted record is audited here, once
+            self.current = self.service.history(self.actor, person_id, audit_open=False)
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot show this person", str(exc))
             return False
@@ -128,7 +128,7 @@ class PeopleView(QWidget):
         return True
 
     def _page_changed(self, person_id: int) -> None:
-        self.current = self.service.history(self.actor, person_id)
+        self.current = self.service.history(self.actor, person_id, audit_open=False)
         self.detail.setHtml(history_html(self.current))
 
     def _buttons(self) -> None:

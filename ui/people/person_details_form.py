@@ -83,6 +83,13 @@ class PersonDetailsForm(QWidget):
             buddy.setBuddy(widget)
             form.addRow(buddy, widget)
         self.disability.setAccessibleDescription(self.disability.toolTip())
+        self.disability_meaning = QLabel("")
+        self.disability_meaning.setObjectName("disabilityMeaning")
+        self.disability_meaning.setWordWrap(True)
+        form.insertRow(form.getWidgetPosition(self.disability)[0] + 1, "", self.disability_meaning)
+        self.disability.textChanged.connect(
+            lambda text: self.disability_meaning.setText("; ".join(
+                codes.disability.get(c.upper(), f"{c}: not a CIN code") for c in text.replace(",", " ").split())))
         order = list(self.fields.values())
         for a, b in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(a, b)

@@ -185,7 +185,7 @@ class PersonPage(QWidget):
             self.fail(exc)
             return False
         person_id = self.record.person_id
-        self.show_record(self.service.open(self.actor, person_id))
+        self.show_record(self.service.open(self.actor, person_id, audit_open=False))
         self.status.setText(f"Saved: {done}.")
         self.changed.emit(person_id)
         return True
