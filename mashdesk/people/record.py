@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from db.models import Address, Person, PersonAddress, PersonName, Relationship
+from db.models import Address, Household, HouseholdMember, Person, PersonAddress, PersonName, Relationship
 from mashdesk import validators
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.errors import InputError, NotFound
@@ -26,6 +26,7 @@ from mashdesk.people.record_reads import details_of, read_record
 from mashdesk.people.views import PersonRecord
 
 NAME_KINDS = ("alias", "former", "preferred")
+HOUSEHOLD_ROLES = ("child", "parent", "carer", "other adult", "regular visitor")
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,45 @@ class PersonRecordService(Service):
             w.session.flush()
             return p.version
 
+    def join_household(self, actor: Actor, person_id: int, version: int, other_id: int, role: str) -> int:
+        """The person joins the household ``other_id`` lives in (from today), as ``role``."""
+        if role not in HOUSEHOLD_ROLES:
+            raise InputError(f"household role: one of {', '.join(HOUSEHOLD_ROLES)}", "household_role")
+        with self.write(actor, "person.update", "person") as w:
+            p = self._edit(w, person_id, version)
+            other = w.get(Person, other_id, "person")
+            household_id = w.session.scalar(select(HouseholdMember.household_id).where(
+                HouseholdMember.person_id == other_id, HouseholdMember.to_date.is_(None))
+                .order_by(HouseholdMember.id.desc()).limit(1))
+            if household_id is None:
+                household = Household(label=f"{other.last_name} household")
+                w.session.add(household)
+                w.session.flush()
+                household_id = household.id
+                w.session.add(HouseholdMember(household_id=household_id, person_id=other_id, role="parent",
+                                              from_date=w.now.date()))
+            w.session.add(HouseholdMember(household_id=household_id, person_id=person_id, role=role,
+                                          from_date=w.now.date()))
+            w.audit("person", p.id, f"joined the household of {other.full_name} as {role}",
+                    changes={"household": [None, f"{other.full_name}'s household ({role})"]})
+            w.session.flush()
+            return p.version
+
+    def leave_household(self, actor: Actor, person_id: int, version: int, household_id: int) -> int:
+        """The person no longer lives in ``household_id`` (from today); the membership is kept, dated."""
+        with self.write(actor, "person.update", "person") as w:
+            p = self._edit(w, person_id, version)
+            member = w.session.scalar(select(HouseholdMember).where(
+                HouseholdMember.household_id == household_id, HouseholdMember.person_id == person_id,
+                HouseholdMember.to_date.is_(None)))
+            if member is None:
+                raise NotFound(f"{p.full_name} is not living in household {household_id}")
+            member.to_date = w.now.date()
+            w.audit("person", p.id, f"left household {household_id}",
+                    changes={"household": [f"household {household_id} ({member.role})", None]})
+            w.session.flush()
+            return p.version
+
     def set_restricted(self, actor: Actor, person_id: int, version: int, restricted: bool,
                        reason: str | None = None) -> int:
         """Restrict a person's record (a reason is required) or lift the restriction (managers)."""
@@ -205,4 +245,4 @@ class PersonRecordService(Service):
             return p.version
 
 
-__all__ = ["NAME_KINDS", "AddressInput", "PersonRecordService"]
+__all__ = ["HOUSEHOLD_ROLES", "NAME_KINDS", "AddressInput", "PersonRecordService"]

@@ -88,11 +88,13 @@ def _households(s: Session, person_id: int) -> tuple[HouseholdLine, ...]:
             continue
         members = s.execute(select(Person.first_name, Person.last_name, HouseholdMember.role)
                             .join(HouseholdMember, HouseholdMember.person_id == Person.id)
-                            .where(HouseholdMember.household_id == household.id, Person.id != person_id)
+                            .where(HouseholdMember.household_id == household.id, Person.id != person_id,
+                                   HouseholdMember.to_date.is_(None))
                             .order_by(HouseholdMember.id)).all()
         out.append(HouseholdLine(
             household_id=household.id, label=household.label,
             address=household.address.one_line if household.address else None, role=m.role,
+            from_date=m.from_date, to_date=m.to_date,
             members=tuple(f"{f} {last} ({role})" for f, last, role in members)))
     return tuple(out)
 

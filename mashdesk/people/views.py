@@ -129,6 +129,9 @@ class HouseholdLine:
     label: str
     address: str | None
     role: str
+    from_date: date | None
+    to_date: date | None
+    #: The others living there now, "First Last (role)".
     members: tuple[str, ...]
 
 

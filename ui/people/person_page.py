@@ -12,7 +12,7 @@ person is opened again.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -154,6 +154,19 @@ class PersonPage(QWidget):
     def focus_first(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.form.first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        """Another view shown: keep what was typed now; the window closing: just stop."""
+        if self.autosave is not None:
+            if self.window().isVisible():
+                self.autosave.save_now()
+            self.autosave.stop()
+        super().hideEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.autosave is not None:
+            self.autosave.start()
 
     def _stop_autosave(self) -> None:
         if self.autosave is not None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mashdesk.context import Actor
 from mashdesk.errors import InputError, MashDeskError
-from mashdesk.people.record import NAME_KINDS, AddressInput, PersonRecordService
+from mashdesk.people.record import HOUSEHOLD_ROLES, NAME_KINDS, AddressInput, PersonRecordService
 from mashdesk.people.views import PersonRecord
 from ui.formatting import local_time
 from ui.people.person_search import parse_dob
@@ -188,33 +188,59 @@ class RelationshipsTab(QWidget):
         for k in kinds:
             self.kind.addItem(k, k)
         self.pr = QCheckBox("Has parental responsibility")
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role in the household")
+        for role in HOUSEHOLD_ROLES:
+            self.role.addItem(role, role)
         self.add = QPushButton("&Add relationship")
-        self.remove = QPushButton("Remove relations&hip")
+        self.join = QPushButton("&Join their household")
+        self.remove = QPushButton("Remove or leave (selected)")
         form = QFormLayout()
         form.addRow("Person number", self.other)
         form.addRow("Is their", self.kind)
         form.addRow("", self.pr)
-        self.setLayout(_section("Relationships and households", self.rows, form, [self.add, self.remove]))
+        form.addRow("Role in their household", self.role)
+        self.setLayout(_section("Relationships and households", self.rows, form, [self.add, self.join, self.remove]))
         self.add.clicked.connect(self._add)
+        self.join.clicked.connect(self._join)
         self.remove.clicked.connect(self._remove)
-        self.fields = {"relationship_person": self.other, "relationship_kind": self.kind}
-        self._ids: list[int] = []
+        self.fields = {"relationship_person": self.other, "relationship_kind": self.kind,
+                       "household_role": self.role}
+        #: What each row is: ("relationship", id) or ("household", id).
+        self._rows: list[tuple[str, int]] = []
 
     def show_record(self, r: PersonRecord, service: PersonRecordService, actor: Actor) -> None:
         self._pid, self._service, self._actor = r.person_id, service, actor
         self.rows.clear()
-        self._ids = [rel.relationship_id for rel in r.relationships]
+        self._rows = [("relationship", rel.relationship_id) for rel in r.relationships]
         for rel in r.relationships:
             self.rows.addItem(f"{rel.text} — person {rel.other_id}")
         for h in r.households:
             members = ", ".join(h.members) or "no one else"
-            self.rows.addItem(f"Household {h.label or h.household_id} ({h.role}) at {h.address or '?'}: {members}")
+            when = f"from {_shown(h.from_date)}" + (f" to {_shown(h.to_date)}" if h.to_date else "")
+            self.rows.addItem(f"Household {h.label or h.household_id} ({h.role}, {when}) at {h.address or '?'}: "
+                              f"{members}")
+            self._rows.append(("household", h.household_id))
 
-    def _add(self) -> None:
+    def _other(self) -> int | None:
         text = self.other.text().strip()
         if not text.isdigit():
             self._fail(InputError("related person: give their person number", "relationship_person"))
+            return None
+        return int(text)
+
+    def _join(self) -> None:
+        if (other := self._other()) is None:
             return
+        role = self.role.currentData()
+        if self._change(lambda v: self._service.join_household(self._actor, self._pid, v, other, role),
+                        "household joined"):
+            self.other.clear()
+
+    def _add(self) -> None:
+        if (other := self._other()) is None:
+            return
+        text = str(other)
         kind, pr = self.kind.currentData(), self.pr.isChecked()
         if self._change(lambda v: self._service.add_relationship(self._actor, self._pid, v, int(text), kind, pr),
                         "relationship added"):
@@ -223,9 +249,13 @@ class RelationshipsTab(QWidget):
 
     def _remove(self) -> None:
         row = self.rows.currentRow()
-        if 0 <= row < len(self._ids):
-            rel_id = self._ids[row]
-            self._change(lambda v: self._service.remove_relationship(self._actor, self._pid, v, rel_id),
+        if not 0 <= row < len(self._rows):
+            return
+        kind, ident = self._rows[row]
+        if kind == "household":
+            self._change(lambda v: self._service.leave_household(self._actor, self._pid, v, ident), "household left")
+        else:
+            self._change(lambda v: self._service.remove_relationship(self._actor, self._pid, v, ident),
                          "relationship removed")
 
 

@@ -127,3 +127,20 @@ def test_an_invalid_save_writes_nothing(ctx, actors, person):  # type: ignore[no
     with pytest.raises(InputError, match="NHS number"):
         service.save_details(actors["practitioner"], person, record.version, replace(record.details, nhs_number="1"))
     assert service.open(actors["practitioner"], person).version == record.version
+
+
+def test_joining_and_leaving_a_household_is_dated_and_in_the_history(ctx, actors, person, clock):  # type: ignore[no-untyped-def]
+    service, who = PersonRecordService(ctx), actors["practitioner"]
+    carer = PeopleService(ctx).create_person(who, PersonInput(first_name="Gail", last_name="Price",
+                                                              date_of_birth=date(1970, 2, 2), sex="F"))
+    v = service.join_household(who, person, service.open(who, person).version, carer, "child")
+    household = service.open(who, person).households[0]
+    assert household.members == ("Gail Price (parent)",) and household.to_date is None
+    assert household.from_date == clock().date()
+    with pytest.raises(InputError, match="household role"):
+        service.join_household(who, person, v, carer, "lodger")
+    service.leave_household(who, person, v, household.household_id)
+    record = service.open(who, person)
+    assert record.households[0].to_date == clock().date()
+    assert [h.summary for h in record.history[:2]] == [f"left household {household.household_id}",
+                                                        "joined the household of Gail Price as child"]
