@@ -21,7 +21,15 @@ from mashdesk import validators
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.errors import InputError, NotFound
 from mashdesk.people import blocking, names, restriction
-from mashdesk.people.details import DETAIL_FIELDS, PersonCodes, PersonDetails, changes, check_details, load_codes
+from mashdesk.people.details import (
+    DETAIL_FIELDS,
+    LABELS,
+    PersonCodes,
+    PersonDetails,
+    changes,
+    check_details,
+    load_codes,
+)
 from mashdesk.people.record_reads import details_of, read_record
 from mashdesk.people.views import PersonRecord
 
@@ -75,7 +83,8 @@ class PersonRecordService(Service):
             p.disabled = bool(checked.disability_codes)
             for key, value in names.keys(checked.first_name, checked.last_name).items():
                 setattr(p, key, value)
-            w.audit("person", p.id, f"changed {', '.join(changed) or 'nothing'} of {p.full_name}", changes=changed)
+            what = ", ".join(LABELS[k] for k in changed) or "nothing"
+            w.audit("person", p.id, f"changed {what} of {p.full_name}", changes=changed)
             w.session.flush()
             new_version = p.version
         if renamed:

@@ -387,5 +387,6 @@ def rank(query: MatchQuery, records: Iterable[CandidateRecord], limit: int = 10)
     return scored[:limit]
 
 
-__all__ = ["DOB_AGREES", "DOB_SOFT", "LIKELY", "POSSIBLE", "CandidateRecord", "MatchQuery", "NameMatch", "Scored", "band",
+__all__ = ["DOB_AGREES", "DOB_SOFT", "LIKELY", "POSSIBLE",
+           "CandidateRecord", "MatchQuery", "NameMatch", "Scored", "band",
            "compare_dob", "compare_first", "compare_last", "dob_variants", "nickname_forms", "rank", "score"]

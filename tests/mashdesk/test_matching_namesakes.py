@@ -97,7 +97,9 @@ def test_swapping_first_and_last_names_never_lowers_the_true_person_below_possib
 def test_adding_an_agreeing_identifier_never_lowers_a_score(first, last, qfirst, qdob, dob, shift, identifier):  # type: ignore[no-untyped-def]
     values = {"nhs_number": "9434765919", "upn": "A305000000012", "postcode": "BR1 3UH"}
     record = rec(first, last, dob, nhs_number="9434765919", upn="A305000000012", postcodes=(("BR13UH", True),))
-    query_dob = qdob if qdob is None else qdob + timedelta(days=shift) if date(1991, 1, 1) < qdob < date(2024, 1, 1) else qdob
+    query_dob = qdob
+    if qdob is not None and date(1991, 1, 1) < qdob < date(2024, 1, 1):
+        query_dob = qdob + timedelta(days=shift)
     without = score(q(qfirst, last, query_dob), record)
     with_it = score(q(qfirst, last, query_dob, **{identifier: values[identifier]}), record)
     assert with_it.score >= without.score

@@ -3,10 +3,10 @@
 Opened with Enter on a person found in the People view (Ctrl+7), and with Ctrl+Shift+P from
 an open contact. Tabs (Alt + the underlined letter, or Ctrl+Tab): De&tails (Alt+T), &Names
 (Alt+N), Add&resses (Alt+R), Relat&ionships (Alt+I), Histor&y (Alt+Y), C&ontacts (Alt+O),
-Atlas markers. In Details, Alt+E ethnicity, Alt+G religion, Alt+S school; Tab goes down the fields. Ctrl+S saves the details;
-each save is one audited change refused if someone else changed the person since it was
-shown. What is typed is kept as a draft every few seconds and offered back when the same
-person is opened again.
+Atlas markers. In Details, Alt+E ethnicity, Alt+G religion, Alt+S school; Tab goes down the
+fields. Ctrl+S saves the details; each save is one audited change refused if someone else
+changed the person since it was shown. What is typed is kept as a draft every few seconds
+and offered back when the same person is opened again.
 """
 
 from __future__ import annotations
