@@ -41,15 +41,25 @@ RELIGION_WEIGHTS = {
     "O": {"Muslim": 35, "Christian": 25, "No religion": 20, "Any other religion": 8, "Not known": 12},
     "R": {"Refused": 60, "Not known": 40}, "N": {"Not known": 100},
 }
-UPN_CHARS = "0123456789"
+IMMIGRATION_WEIGHTS = {"Settled status (EUSS)": 25, "Pre-settled status (EUSS)": 15, "British citizen": 20,
+                       "Indefinite leave to remain": 10, "Limited leave to remain": 10, "Refugee status": 8,
+                       "Asylum seeker": 5, "No recourse to public funds": 3, "Not known": 4}
+_CUMULATIVE: dict[int, tuple[list[str], list[int]]] = {}
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+    table = _CUMULATIVE.get(id(weights))
+    if table is None:
+        values, total, cumulative = list(weights), 0, []
+        for w in weights.values():
+            total += w
+            cumulative.append(total)
+        table = _CUMULATIVE[id(weights)] = (values, cumulative)
+    return rng.choices(table[0], cum_weights=table[1])[0]
 
 
 def _upn(rng: random.Random) -> str:
-    body = "305" + "".join(rng.choice(UPN_CHARS) for _ in range(9))
+    body = f"305{rng.randrange(10 ** 9):09d}"
     return validators.upn_check_letter(body) + body
 
 
@@ -71,12 +81,9 @@ def _details(rng: random.Random, p: Any, today: date) -> dict[str, Any]:
     religion = _weighted(rng, RELIGION_WEIGHTS.get((p.ethnicity or "N")[0], RELIGION_WEIGHTS["N"]))
     disability = " ".join(rng.sample(sorted(codes.disability), rng.choice((1, 1, 2)))) if p.disabled else None
     if english:
-        immigration = rng.choices(["British citizen", None], weights=[75, 25])[0]
+        immigration = "British citizen" if rng.random() < 0.75 else None
     else:
-        immigration = _weighted(rng, {"Settled status (EUSS)": 25, "Pre-settled status (EUSS)": 15,
-                                      "British citizen": 20, "Indefinite leave to remain": 10,
-                                      "Limited leave to remain": 10, "Refugee status": 8, "Asylum seeker": 5,
-                                      "No recourse to public funds": 3, "Not known": 4})
+        immigration = _weighted(rng, IMMIGRATION_WEIGHTS)
     upn = former = unknown = None
     if child and age is not None and age >= 4.5:
         upn = _upn(rng)
