@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import AuditEvent, Household, HouseholdMember, Person, Relationship
+from db.models import AuditEvent, Household, HouseholdMember, Person, Relationship, User
 from mashdesk.errors import NotFound
 from mashdesk.people.details import LABELS, PersonDetails
 from mashdesk.people.views import (
@@ -55,14 +55,16 @@ def _shown(value: Any) -> str:
 
 def change_history(s: Session, person_id: int) -> tuple[ChangeEntry, ...]:
     """Every audited change to the person (and every opening of a restricted record), newest first."""
-    rows = s.scalars(select(AuditEvent).where(AuditEvent.entity == "person", AuditEvent.entity_id == person_id)
+    rows = s.execute(select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.user_id)
+                     .where(AuditEvent.entity == "person", AuditEvent.entity_id == person_id)
                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     out = []
-    for e in rows:
+    for e, shown_name in rows:
         detail = e.detail or {}
         changed = tuple((LABELS.get(k, k.replace("_", " ")), _shown(v[0]), _shown(v[1]))
                         for k, v in (detail.get("changes") or {}).items())
-        out.append(ChangeEntry(at=e.at, who=e.username, summary=e.summary, changes=changed))
+        who = f"{shown_name} ({e.username})" if shown_name else e.username
+        out.append(ChangeEntry(at=e.at, who=who, summary=e.summary, changes=changed))
     return tuple(out)
 
 

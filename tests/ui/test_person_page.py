@@ -71,7 +71,7 @@ def test_a_practitioner_completes_and_corrects_a_person_by_keyboard(qtbot, ctx, 
     keys.press(Qt.Key.Key_Y, ALT)  # the history: who changed what, and when
     assert page.tabs.currentWidget() is page.history
     newest = page.history.rows.item(0).text()
-    assert "test.practitioner" in newest and "religion: — → Muslim" in newest
+    assert "Test Practitioner (test.practitioner)" in newest and "religion: — → Muslim" in newest
     assert "NHS number: — → 9434765919" in newest
 
     keys.press(Qt.Key.Key_N, ALT)  # other names
@@ -143,3 +143,24 @@ def test_a_manager_opening_a_restricted_person_is_audited_once(qtbot, ctx, actor
         opened = s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.entity_id == lily, AuditEvent.summary == "opened the restricted record"))
     assert opened == 1
+
+
+def test_a_manager_restricts_a_person_from_the_keyboard(qtbot, ctx, actors, lily):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.ui.driving import when_modal
+
+    view, keys = _open_lily(qtbot, ctx, actors["manager"])
+
+    def give_reason(dialog: QInputDialog) -> None:
+        qtbot.keyClicks(QApplication.focusWidget(), "Stepfather works in the MASH")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    when_modal(QInputDialog, give_reason)
+    keys.press(Qt.Key.Key_L, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: view.page.status.text() == "Saved: record restricted.")
+    assert "Restricted record</b>: Stepfather works in the MASH" in view.page.header.text()
+    from mashdesk.people.scoring import MatchQuery
+
+    found = PeopleService(ctx).search(actors["practitioner"], MatchQuery("Lily", "Morgan"))
+    assert found[0].masked

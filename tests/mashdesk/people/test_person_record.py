@@ -83,7 +83,7 @@ def test_a_save_records_every_detail_and_the_history_names_who_changed_what(ctx,
     assert again.version == version > record.version
     assert again.details == check_details(details, TODAY)
     latest = again.history[0]
-    assert latest.who == who.username
+    assert latest.who == f"Test Practitioner ({who.username})"
     assert ("religion", "—", "Muslim") in latest.changes and ("UPN", "—", UPN) in latest.changes
     assert ("disability", "—", "COMM") in latest.changes
 
