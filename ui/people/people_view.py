@@ -188,4 +188,4 @@ class PeopleView(QWidget):
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot create this person", str(exc))
             return
-        self.show_person(person_id)
+        self.open_person(person_id)  # straight into the new person's details
