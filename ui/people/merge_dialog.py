@@ -98,7 +98,8 @@ class MergeDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for merging records with different dates of birth")
         self.reason.setPlaceholderText("Why these are one child (e.g. birth certificate seen)")
-        reason_label = QLabel(f"<b>The dates of birth are {self.apart} days apart.</b> They are different "
+        apart = f"{(self.apart or 0) / 365.25:.0f} years" if (self.apart or 0) > 730 else f"{self.apart} days"
+        reason_label = QLabel(f"<b>The dates of birth are {apart} apart.</b> They are different "
                               "children unless you give a &reason:")
         reason_label.setWordWrap(True)
         reason_label.setBuddy(self.reason)
