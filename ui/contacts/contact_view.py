@@ -28,6 +28,7 @@ from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.triage import workflow
 from mashdesk.triage.service import TriageService
 from mashdesk.triage.views import AssessmentView, DecisionView
+from ui.people.choose_person import choose_person
 from ui.triage.threshold_dialog import ThresholdDialog
 from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
@@ -190,16 +191,12 @@ class ContactView(QWidget):
 
     def open_person(self) -> None:
         """Ask which person of the contact to open (none asked when there is one) and open their page."""
-        if self.detail is None or not self.detail.people:
+        if self.detail is None:
             return
         people = sorted(self.detail.people, key=lambda p: p.role != "child")
-        if len(people) == 1:
-            self.person_requested.emit(people[0].person_id)
-            return
-        labels = [f"{p.name} ({p.role.replace('_', ' ')})" for p in people]
-        chosen, ok = QInputDialog.getItem(self, "Open a person's record", "Person:", labels, 0, False)
-        if ok and chosen in labels:
-            self.person_requested.emit(people[labels.index(chosen)].person_id)
+        chosen = choose_person(self, [(p.person_id, f"{p.name} ({p.role.replace('_', ' ')})") for p in people])
+        if chosen is not None:
+            self.person_requested.emit(chosen)
 
     def reload(self) -> None:
         if self.contact_id is not None:
