@@ -103,3 +103,16 @@ def test_adding_an_agreeing_identifier_never_lowers_a_score(first, last, qfirst,
     without = score(q(qfirst, last, query_dob), record)
     with_it = score(q(qfirst, last, query_dob, **{identifier: values[identifier]}), record)
     assert with_it.score >= without.score
+
+
+def test_katie_finds_katherine_first_and_likely_among_other_smiths(ctx, actors):  # type: ignore[no-untyped-def]
+    from mashdesk.people.service import PeopleService, PersonInput
+
+    people, who = PeopleService(ctx), actors["practitioner"]
+    kath = people.create_person(who, PersonInput("Katherine", "Smith", date(2017, 9, 12), sex="F"))
+    for first, born in (("Kayleigh", date(2017, 9, 2)), ("Kate", date(2012, 9, 12)), ("Karen", date(2017, 1, 9))):
+        people.create_person(who, PersonInput(first, "Smith", born, sex="F"))
+    found = people.search(who, MatchQuery("Katie", "Smith", date(2017, 9, 12)))
+    assert found[0].person_id == kath and found[0].band == "likely"
+    assert "first name is a short or long form (Katie / Katherine)" in found[0].reasons
+    assert all(m.band != "likely" for m in found[1:])
