@@ -41,6 +41,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "person.create": MASH | {"edt"},
     "person.import": frozenset({"admin", "manager"}),
     "person.merge": frozenset({"manager"}),
+    #: Correcting and completing a person's record (the Person page).
+    "person.update": MASH,
+    #: Marking a person restricted, or lifting it; and opening a restricted person's record.
+    "person.restrict": frozenset({"manager"}),
+    "person.restricted": frozenset({"manager"}),
     "edt.log": frozenset({"edt"}),
     "handover.read": MASH | {"edt"},
     "handover.acknowledge": frozenset({"manager"}),

@@ -13,6 +13,7 @@ The package: ``catalogue`` (users, sources, words), ``bulk`` (rows and the bulk 
 
 from __future__ import annotations
 
+import random
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from mashdesk.context import AppContext
 from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
 from mashdesk.demo.contacts import ContactJourneys
 from mashdesk.errors import InputError
+from mashdesk.people import demo as people_demo
 from mashdesk.services.auth import seed_reference_data
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "assert_demo_only", "build_demo", "demo_is_fresh"]
@@ -84,6 +86,8 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = ContactJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.rows.write(session)
+        people_demo.seed_demo(session, rng=random.Random(seed * 17 + 3), now=now, calendar=ctx.calendar,
+                              user_ids=builder.user_ids)
         rows = builder.rows
         summary = DemoSummary(
             contacts=len(rows.get("contacts")), people=len(rows.get("people")),
