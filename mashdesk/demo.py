@@ -35,6 +35,9 @@ from mashdesk.context import AppContext
 from mashdesk.contacts.service import children_display
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
+from rules.replay import facts_record
+from mashdesk.rulesets import demo as rulesets_demo
+from mashdesk.rulesets.reasons import override_reason
 
 from mashdesk.clock import LONDON
 
@@ -575,6 +578,7 @@ class DemoJourneys(DemoBuilder):
             child_inputs = [ChildInput(ref=c.ref, date_of_birth=c.date_of_birth,
                                        expected_date_of_birth=c.expected_date_of_birth) for c in child_inputs]
             triage = self.engine.triage(received_on, child_inputs)
+        self.child_inputs = {int(c.ref): c for c in child_inputs}  # stored with each assessment
         is_re = any(family["history"].get(pid, (0, 0))[1] > 0 for pid in children)
         rag = triage.rag if r.random() < 0.95 else r.choice(["red", "amber", "green"])
         opens = self.cal.start_of_clock(received)
@@ -705,7 +709,8 @@ class DemoJourneys(DemoBuilder):
             "household_indicators": [], "suggested_level": result.level, "suggested_outcome": result.outcome,
             "suggested_rag": result.rag, "flags": list(result.flags), "rules_fired": list(result.rules),
             "reasons": list(result.reasons), "ruleset_id": triage.ruleset_id,
-            "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by})
+            "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by,
+            "child_facts": facts_record(self.child_inputs[person_id])})
 
     def _decide(self, contact: dict[str, Any], triage: Any, children: list[int], status: str) -> None:
         r = self.rng
@@ -724,9 +729,9 @@ class DemoJourneys(DemoBuilder):
             if r.random() < 0.08 and level > 1:
                 level -= 1
                 outcome = self.ruleset.levels[level].default_outcome
-                reason = "Protective factors: parents engaging and the child is safe with family support."
+                reason = override_reason(contact["id"] + pid, result.level, level)
             elif level == 3 and r.random() < 0.03:
-                outcome = "pass_to_allocated_worker"
+                outcome, reason = "pass_to_allocated_worker", override_reason(contact["id"] + pid, 3, 3)
             assessment = self._assessment(contact["id"], pid, result, triage, decided_at, decided_by)
             decision = {
                 "contact_id": contact["id"], "person_id": pid, "assessment_id": assessment, "level": level,
@@ -946,6 +951,7 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = DemoJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.write()
+        rulesets_demo.seed_demo(session, rng=builder.rng, now=now, calendar=ctx.calendar, user_ids=builder.user_ids)
         admin = builder.user_ids["demo.admin"]
         summary = DemoSummary(
             contacts=len(builder.rows.get("contacts", [])), people=len(builder.rows.get("people", [])),

@@ -103,6 +103,32 @@ class ThresholdEngine:
         rag = min((result.rag for result in results), key=self._urgency.__getitem__)
         return TriageResult(self.ruleset.id, self.ruleset.version, rag, results)
 
+    def replay_child(
+        self, received_on: date, child: ChildInput, household_indicators: Sequence[str] = ()
+    ) -> tuple[ChildResult, tuple[str, ...]]:
+        """One stored child again, under this ruleset, with the indicators it cannot take left out.
+
+        Household indicators apply where they fit the child; an indicator this ruleset does not know, or
+        one that does not fit the child here, is dropped and returned beside the result (a replay must
+        evaluate every stored child, whatever ruleset it was recorded under).
+        """
+        age = self._age(child, received_on)
+        kept, dropped = [], []
+        for ident in child.indicators:
+            indicator = self._indicators.get(ident)
+            (kept if indicator is not None and indicator.fits(age) else dropped).append(ident)
+        shared = []
+        for ident in dict.fromkeys(household_indicators):
+            indicator = self._indicators.get(ident)
+            if indicator is None or ident not in self._household:
+                dropped.append(ident)
+            elif indicator.fits(age):
+                shared.append(indicator)
+        own = ChildInput(child.ref, child.date_of_birth, child.expected_date_of_birth, child.disabled,
+                         child.previous_cp_plan, child.previous_contacts_12m, child.previous_referrals_12m,
+                         tuple(kept))
+        return self._assess(own, age, shared), tuple(dropped)
+
     @staticmethod
     def _age(child: ChildInput, received_on: date) -> int | None:
         """The child's whole years at the contact, ``None`` when unborn; checks the child's plain fields."""

@@ -1,0 +1,118 @@
+"""Plain reads of what a replay and the consistency report need: stored assessments and decisions.
+
+Over a DB-API connection (statements in ``db/fastsql.py``), in batches, so a year of the demo is read in a
+few seconds without building ORM objects. Assessments stored before child facts were (``child_facts`` is
+null) get their facts from the person's record and their contacts as a child in the 12 months before.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from db import fastsql
+from db.direct import Direct, placeholders
+from db.timestamps import utc
+from mashdesk.clock import LONDON
+from mashdesk.codes import CIN_REFERRAL_SOURCES, REFERRAL_OUTCOMES
+from mashdesk.rulesets.workflow import DecisionRow
+from rules.engine import ChildInput
+from rules.replay import StoredCase, child_from_record
+
+BATCH = 5000
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _params(conn: Direct, start: datetime, end: datetime) -> dict[str, Any]:
+    return {"start": conn.timestamp(start), "end": conn.timestamp(end)}
+
+
+def count_cases(conn: Direct, start: datetime, end: datetime) -> int:
+    return int(conn.scalar(fastsql.REPLAY_COUNT, _params(conn, start, end)) or 0)
+
+
+def decisions_by_assessment(conn: Direct, start: datetime, end: datetime) -> dict[int, tuple[int, str]]:
+    """The latest decision (level, outcome) that followed each assessment of the period."""
+    found: dict[int, tuple[int, int, str]] = {}
+    for assessment_id, decision_id, level, outcome in conn.all(fastsql.REPLAY_DECISIONS, _params(conn, start, end)):
+        if assessment_id not in found or found[assessment_id][0] < decision_id:
+            found[assessment_id] = (decision_id, level, outcome)
+    return {a: (level, outcome) for a, (_, level, outcome) in found.items()}
+
+
+def stored_cases(conn: Direct, start: datetime, end: datetime,
+                 decisions: dict[int, tuple[int, str]]) -> Iterator[list[StoredCase]]:
+    """Every latest assessment of a child of a contact received in ``[start, end)``, in batches."""
+    cursor = conn.execute(fastsql.REPLAY_ASSESSMENTS, _params(conn, start, end))
+    try:
+        while rows := cursor.fetchmany(BATCH):
+            legacy = _legacy_facts(conn, [r for r in rows if _json(r[11]) is None])
+            batch = []
+            for (aid, contact_id, person_id, received, indicators, household, level, outcome, rag, flags, rules,
+                 facts) in rows:
+                received_at = utc(received)
+                assert received_at is not None
+                ref = str(person_id)
+                own = tuple(_json(indicators) or ())
+                record = _json(facts)
+                child = (child_from_record(ref, record, own) if record is not None
+                         else legacy(person_id, contact_id, received_at, own))
+                decided = decisions.get(aid)
+                batch.append(StoredCase(
+                    aid, contact_id, person_id, received_at.astimezone(LONDON).date(), child,
+                    tuple(_json(household) or ()), level, outcome, rag, tuple(_json(flags) or ()),
+                    tuple(_json(rules) or ()), decided[0] if decided else None, decided[1] if decided else None))
+            yield batch
+    finally:
+        cursor.close()
+
+
+def _legacy_facts(conn: Direct, rows: list[Any]) -> Any:
+    """A function giving the child facts of assessments stored without them, read for ``rows`` at once."""
+    people: dict[int, tuple[Any, ...]] = {}
+    history: dict[int, list[tuple[int, datetime, str | None]]] = defaultdict(list)
+    ids = sorted({r[2] for r in rows})
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        marks, params = placeholders("p", chunk)
+        for row in conn.all(fastsql.REPLAY_PEOPLE.format(marks=marks), params):
+            people[row[0]] = row
+        for person_id, contact_id, received, outcome in conn.all(fastsql.REPLAY_HISTORY.format(marks=marks), params):
+            history[person_id].append((contact_id, utc(received), outcome))  # type: ignore[arg-type]
+
+    def facts(person_id: int, contact_id: int, received_at: datetime, indicators: tuple[str, ...]) -> ChildInput:
+        _, dob, edob, disabled, cp_previous, cp_current = people[person_id]
+        dob, edob = _date(dob), _date(edob)
+        on = received_at.astimezone(LONDON).date()
+        if dob is not None and dob > on:
+            dob, edob = None, dob
+        since = received_at - timedelta(days=365)
+        earlier = [o for c, at, o in history[person_id] if c != contact_id and since <= at < received_at]
+        return ChildInput(str(person_id), dob, None if dob else edob, bool(disabled), bool(cp_previous or cp_current),
+                          len(earlier), sum(o in REFERRAL_OUTCOMES for o in earlier), indicators)
+    return facts
+
+
+def decision_rows(conn: Direct, start: datetime, end: datetime) -> list[DecisionRow]:
+    names = dict(conn.all(fastsql.USER_NAMES))
+    out = []
+    for (did, contact_id, person_id, level, outcome, reason, decided_by, authorised_by, s_level, s_outcome,
+         indicators, household, source) in conn.all(fastsql.CONSISTENCY_DECISIONS, _params(conn, start, end)):
+        out.append(DecisionRow(
+            did, contact_id, person_id, level, outcome, s_level, s_outcome, reason,
+            names.get(decided_by, "unknown"),
+            names.get(authorised_by, "not yet authorised") if authorised_by else "not yet authorised",
+            f"{source} {CIN_REFERRAL_SOURCES.get(source, '')}".strip(),
+            tuple(_json(indicators) or ()) + tuple(_json(household) or ())))
+    return out
