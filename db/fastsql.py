@@ -73,10 +73,15 @@ _LATEST_IN_PERIOD = (
     " FROM threshold_assessments a JOIN contacts c ON c.id = a.contact_id"
     " WHERE c.received_at >= :start AND c.received_at < :end AND NOT EXISTS (SELECT 1 FROM"
     " threshold_assessments n WHERE n.contact_id = a.contact_id AND n.person_id = a.person_id AND n.id > a.id)")
-REPLAY_COUNT = "SELECT count(*)" + _LATEST_IN_PERIOD
+#: An upper bound of the assessments a replay reads (for its progress bar: every assessment, not only the latest).
+REPLAY_COUNT = (
+    "SELECT count(*) FROM threshold_assessments a JOIN contacts c ON c.id = a.contact_id"
+    " WHERE c.received_at >= :start AND c.received_at < :end")
 REPLAY_ASSESSMENTS = (
     "SELECT a.id, a.contact_id, a.person_id, c.received_at, a.indicators, a.household_indicators,"
-    " a.suggested_level, a.suggested_outcome, a.suggested_rag, a.flags, a.rules_fired, a.child_facts"
+    " a.suggested_level, a.suggested_outcome, a.suggested_rag, a.flags, a.rules_fired, a.facts_date_of_birth,"
+    " a.facts_expected_date_of_birth, a.facts_disabled, a.facts_previous_cp_plan, a.facts_previous_contacts_12m,"
+    " a.facts_previous_referrals_12m"
     + _LATEST_IN_PERIOD + " ORDER BY a.id")
 #: Decisions (not superseded) on contacts received in the period, by the assessment they followed.
 REPLAY_DECISIONS = (

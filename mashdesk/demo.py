@@ -710,7 +710,7 @@ class DemoJourneys(DemoBuilder):
             "suggested_rag": result.rag, "flags": list(result.flags), "rules_fired": list(result.rules),
             "reasons": list(result.reasons), "ruleset_id": triage.ruleset_id,
             "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by,
-            "child_facts": facts_record(self.child_inputs[person_id])})
+            **facts_record(self.child_inputs[person_id])})
 
     def _decide(self, contact: dict[str, Any], triage: Any, children: list[int], status: str) -> None:
         r = self.rng

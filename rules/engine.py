@@ -64,7 +64,8 @@ def _labels(indicators: Sequence[Indicator]) -> str:
 class ThresholdEngine:
     """Applies one ruleset. Build it once (lookups are prepared here) and call :meth:`triage` per contact."""
 
-    __slots__ = ("ruleset", "_indicators", "_household", "_level_names", "_outcomes", "_rags", "_urgency")
+    __slots__ = ("ruleset", "_indicators", "_household", "_level_names", "_outcomes", "_rags", "_urgency",
+                 "_history_cap", "_age_classes")
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
@@ -74,6 +75,10 @@ class ThresholdEngine:
         self._outcomes = {n: level.default_outcome for n, level in ruleset.levels.items()}
         self._rags = {n: level.rag for n, level in ruleset.levels.items()}
         self._urgency = {rag: rank for rank, rag in enumerate(RAGS)}
+        #: Previous contacts beyond this number change nothing (see :meth:`input_class`).
+        self._age_classes: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._history_cap = max(ruleset.repeat_contacts.min_previous_contacts,
+                                ruleset.vulnerability.min_previous_contacts)
 
     def triage(
         self, received_on: date, children: Sequence[ChildInput], household_indicators: Sequence[str] = ()
@@ -128,6 +133,32 @@ class ThresholdEngine:
                          child.previous_cp_plan, child.previous_contacts_12m, child.previous_referrals_12m,
                          tuple(kept))
         return self._assess(own, age, shared), tuple(dropped)
+
+    def input_class(
+        self, received_on: date, child: ChildInput, household_indicators: Sequence[str] = ()
+    ) -> tuple[object, ...]:
+        """A key equal for two children whose :meth:`replay_child` gives the same level, outcome, RAG, flags
+        and rules (only the numbers quoted in the reasons may differ): the age counts only through the
+        indicators that fit it and the rules' age limits, the history only through the rules' thresholds."""
+        dob = child.date_of_birth
+        if dob is not None and dob <= received_on and child.expected_date_of_birth is None:
+            age: int | None = age_on(dob, received_on)
+        elif dob is None and child.expected_date_of_birth is not None:
+            age = None
+        else:
+            return ("invalid", dob, child.expected_date_of_birth, received_on)
+        by_age = self._age_classes.get((age, child.indicators, tuple(household_indicators)))
+        if by_age is None:
+            known, ruleset = self._indicators, self.ruleset
+            by_age = self._age_classes[age, child.indicators, tuple(household_indicators)] = (
+                age is None, age is not None and age < ruleset.toxic_trio.infant_under_age,
+                age is not None and age < ruleset.vulnerability.under_age,
+                tuple(i in known and known[i].fits(age) for i in child.indicators),
+                tuple(i in known and known[i].fits(age) for i in household_indicators))
+        contacts = min(child.previous_contacts_12m, self._history_cap)
+        referred = child.previous_referrals_12m >= self.ruleset.re_referral.min_previous_referrals
+        return (by_age, child.disabled, child.previous_cp_plan, contacts, referred,
+                child.indicators, household_indicators)
 
     @staticmethod
     def _age(child: ChildInput, received_on: date) -> int | None:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from rules.diff import RulesetDiff
-from rules.engine import ChildInput, ChildResult, ThresholdEngine, age_on
+from rules.engine import ChildInput, ChildResult, ThresholdEngine
 from rules.errors import RuleInputError
 
 #: The outcomes whose weekly numbers a replay reports: the work a changed threshold adds or removes.
@@ -132,66 +132,50 @@ class ReplayReport:
 
 
 class Replay:
-    """Evaluates stored cases under one ruleset and accumulates the report."""
+    """Evaluates stored cases under one ruleset and accumulates the report.
+
+    Each distinct set of engine inputs is evaluated once; each case then only adds one to the count of its
+    (stored suggestion, decision, new result) group, and the report is worked out from the groups.
+    """
 
     def __init__(self, engine: ThresholdEngine, start: date, end: date, diff: RulesetDiff | None = None) -> None:
         self.engine = engine
         self.start, self.end = start, end
         self.affected = diff.affected_indicators if diff is not None else frozenset()
-        self._cache: dict[tuple[Any, ...], tuple[ChildResult, tuple[str, ...]] | None] = {}
-        self.children = self.changed = self.not_evaluated = self.flags_changed = 0
-        self.overrides = self.overrides_now_agreed = self.followed_now_differ = 0
-        self.levels: Counter[tuple[int, int]] = Counter()
-        self.outcomes: Counter[tuple[str, str]] = Counter()
-        self.rags: Counter[tuple[str, str]] = Counter()
+        self._cache: dict[tuple[Any, ...], int] = {}
+        #: Distinct results: (result, dropped indicators, (level, outcome, rag, sorted flags)).
+        self._results: list[tuple[ChildResult, tuple[str, ...], tuple[Any, ...]] | None] = []
+        self._groups: Counter[tuple[Any, ...]] = Counter()
         self.rule_causes: Counter[str] = Counter()
         self.indicator_causes: Counter[str] = Counter()
-        self.dropped: Counter[str] = Counter()
-        self.old_work: Counter[str] = Counter()
-        self.new_work: Counter[str] = Counter()
         self.samples: list[ChangedCase] = []
         self._per_cell: Counter[tuple[int, int]] = Counter()
 
-    def evaluate(self, case: StoredCase) -> tuple[ChildResult, tuple[str, ...]] | None:
-        """The proposed ruleset's result for ``case`` (``None`` if its stored facts cannot be evaluated)."""
+    def evaluate(self, case: StoredCase) -> int:
+        """The index of the proposed ruleset's result for ``case`` (its entry is ``None`` if the stored facts
+        cannot be evaluated); children of one input class share it, so its reasons are not theirs."""
         c = case.child
-        if c.date_of_birth is not None and c.date_of_birth <= case.received_on:
-            age: int | None = age_on(c.date_of_birth, case.received_on)
-        else:
-            age = None if c.date_of_birth is None and c.expected_date_of_birth is not None else -1
-        key = (age, c.date_of_birth is None, c.expected_date_of_birth is None, c.disabled, c.previous_cp_plan, c.previous_contacts_12m, c.previous_referrals_12m,
-               tuple(sorted(set(c.indicators))), tuple(sorted(set(case.household))))
-        if key not in self._cache:
+        key = self.engine.input_class(case.received_on, c, case.household)
+        index = self._cache.get(key)
+        if index is None:
             try:
-                self._cache[key] = self.engine.replay_child(case.received_on, c, case.household)
+                result, dropped = self.engine.replay_child(case.received_on, c, case.household)
+                found: tuple[ChildResult, tuple[str, ...], tuple[Any, ...]] | None = (
+                    result, dropped, (result.level, result.outcome, result.rag, tuple(sorted(result.flags))))
             except RuleInputError:
-                self._cache[key] = None
-        return self._cache[key]
+                found = None
+            index = self._cache[key] = len(self._results)
+            self._results.append(found)
+        return index
 
     def add(self, case: StoredCase) -> None:
-        found = self.evaluate(case)
-        if found is None:
-            self.not_evaluated += 1
+        index = self.evaluate(case)
+        old = (case.level, case.outcome, case.rag, case.flags)
+        self._groups[(*old, case.overridden, case.decided_level, case.decided_outcome, index)] += 1
+        found = self._results[index]
+        if found is None or found[2] == old:
             return
-        new, dropped = found
-        self.children += 1
-        self.dropped.update(dropped)
-        self.levels[case.level, new.level] += 1
-        self.outcomes[case.outcome, new.outcome] += 1
-        self.rags[case.rag, new.rag] += 1
-        self.old_work[case.outcome] += 1
-        self.new_work[new.outcome] += 1
-        flags = tuple(sorted(new.flags))
-        flags_differ = flags != tuple(sorted(case.flags))
-        self.flags_changed += flags_differ
-        if case.overridden:
-            self.overrides += 1
-            self.overrides_now_agreed += (new.level, new.outcome) == (case.decided_level, case.decided_outcome)
-        elif case.decided_level is not None:
-            self.followed_now_differ += (new.level, new.outcome) != (case.decided_level, case.decided_outcome)
-        if (case.level, case.outcome, case.rag) == (new.level, new.outcome, new.rag) and not flags_differ:
-            return
-        self.changed += 1
+        new = found[0]
         causes = tuple([f"+{r}" for r in new.rules if r not in case.rules]
                        + [f"-{r}" for r in case.rules if r not in new.rules]
                        + sorted(self.affected.intersection(case.child.indicators + case.household)))
@@ -202,47 +186,66 @@ class Replay:
             self._per_cell[cell] += 1
             self.samples.append(ChangedCase(
                 case.assessment_id, case.contact_id, case.person_id, case.received_on, case.level, new.level,
-                case.outcome, new.outcome, case.rag, new.rag, tuple(sorted(case.flags)), flags, causes,
+                case.outcome, new.outcome, case.rag, new.rag, case.flags, found[2][3], causes,
                 case.decided_level, case.decided_outcome, case.overridden))
 
     def report(self) -> ReplayReport:
+        levels: Counter[tuple[int, int]] = Counter()
+        outcomes: Counter[tuple[str, str]] = Counter()
+        rags: Counter[tuple[str, str]] = Counter()
+        old_work: Counter[str] = Counter()
+        new_work: Counter[str] = Counter()
+        dropped: Counter[str] = Counter()
+        children = changed = not_evaluated = flags_changed = overrides = agreed = differ = 0
+        for (level, outcome, rag, flags, overridden, d_level, d_outcome, index), n in self._groups.items():
+            found = self._results[index]
+            if found is None:
+                not_evaluated += n
+                continue
+            _, lost, (new_level, new_outcome, new_rag, new_flags) = found
+            children += n
+            changed += n * ((level, outcome, rag, flags) != found[2])
+            flags_changed += n * (flags != new_flags)
+            levels[level, new_level] += n
+            outcomes[outcome, new_outcome] += n
+            rags[rag, new_rag] += n
+            old_work[outcome] += n
+            new_work[new_outcome] += n
+            for ident in lost:
+                dropped[ident] += n
+            agrees = (new_level, new_outcome) == (d_level, d_outcome)
+            if overridden:
+                overrides += n
+                agreed += n * agrees
+            elif d_level is not None:
+                differ += n * (not agrees)
         ruleset = self.engine.ruleset
         weeks = max(1.0, ((self.end - self.start).days + 1) / 7)
         return ReplayReport(
-            proposed=f"{ruleset.id} {ruleset.version}", start=self.start, end=self.end, children=self.children,
-            changed=self.changed, not_evaluated=self.not_evaluated,
-            level_matrix=tuple((o, n, c) for (o, n), c in sorted(self.levels.items())),
-            outcome_matrix=tuple((o, n, c) for (o, n), c in sorted(self.outcomes.items())),
-            rag_matrix=tuple((o, n, c) for (o, n), c in sorted(self.rags.items())),
-            flags_changed=self.flags_changed,
+            proposed=f"{ruleset.id} {ruleset.version}", start=self.start, end=self.end, children=children,
+            changed=changed, not_evaluated=not_evaluated,
+            level_matrix=tuple((o, n, c) for (o, n), c in sorted(levels.items())),
+            outcome_matrix=tuple((o, n, c) for (o, n), c in sorted(outcomes.items())),
+            rag_matrix=tuple((o, n, c) for (o, n), c in sorted(rags.items())),
+            flags_changed=flags_changed,
             rule_causes=tuple(self.rule_causes.most_common()),
             indicator_causes=tuple(self.indicator_causes.most_common()),
-            workload=tuple(WorkloadLine(o, label, round(self.old_work[o] / weeks, 1),
-                                        round(self.new_work[o] / weeks, 1)) for o, label in WORKLOAD_OUTCOMES),
-            overrides=self.overrides, overrides_now_agreed=self.overrides_now_agreed,
-            followed_now_differ=self.followed_now_differ,
-            dropped_indicators=tuple(self.dropped.most_common()),
+            workload=tuple(WorkloadLine(o, label, round(old_work[o] / weeks, 1), round(new_work[o] / weeks, 1))
+                           for o, label in WORKLOAD_OUTCOMES),
+            overrides=overrides, overrides_now_agreed=agreed, followed_now_differ=differ,
+            dropped_indicators=tuple(dropped.most_common()),
             samples=tuple(sorted(self.samples, key=lambda c: (c.received_on, c.assessment_id))),
         )
 
 
+#: The columns of a stored assessment that hold the child's facts, in :func:`facts_record`'s order.
+FACT_COLUMNS: tuple[str, ...] = (
+    "facts_date_of_birth", "facts_expected_date_of_birth", "facts_disabled", "facts_previous_cp_plan",
+    "facts_previous_contacts_12m", "facts_previous_referrals_12m")
+
+
 def facts_record(child: ChildInput) -> dict[str, Any]:
-    """A child's facts as an assessment stores them (JSON), for :func:`child_from_record` to read back."""
-    return {
-        "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
-        "expected_date_of_birth": child.expected_date_of_birth.isoformat() if child.expected_date_of_birth
-        else None,
-        "disabled": child.disabled, "previous_cp_plan": child.previous_cp_plan,
-        "previous_contacts_12m": child.previous_contacts_12m,
-        "previous_referrals_12m": child.previous_referrals_12m,
-    }
-
-
-def child_from_record(ref: str, record: dict[str, Any], indicators: tuple[str, ...]) -> ChildInput:
-    dob, edob = record.get("date_of_birth"), record.get("expected_date_of_birth")
-    return ChildInput(
-        ref=ref, date_of_birth=date.fromisoformat(dob) if dob else None,
-        expected_date_of_birth=date.fromisoformat(edob) if edob else None,
-        disabled=bool(record.get("disabled")), previous_cp_plan=bool(record.get("previous_cp_plan")),
-        previous_contacts_12m=int(record.get("previous_contacts_12m") or 0),
-        previous_referrals_12m=int(record.get("previous_referrals_12m") or 0), indicators=indicators)
+    """A child's facts as an assessment stores them (its ``facts_*`` columns)."""
+    return dict(zip(FACT_COLUMNS, (
+        child.date_of_birth, child.expected_date_of_birth, child.disabled, child.previous_cp_plan,
+        child.previous_contacts_12m, child.previous_referrals_12m), strict=True))

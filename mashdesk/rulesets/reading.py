@@ -20,13 +20,30 @@ from mashdesk.clock import LONDON
 from mashdesk.codes import CIN_REFERRAL_SOURCES, REFERRAL_OUTCOMES
 from mashdesk.rulesets.workflow import DecisionRow
 from rules.engine import ChildInput
-from rules.replay import StoredCase, child_from_record
+from rules.replay import StoredCase
 
 BATCH = 5000
 
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+class _Lists:
+    """JSON lists read as tuples, decoded once per distinct text (most rows repeat a few hundred lists)."""
+
+    def __init__(self, *, sort: bool = False) -> None:
+        self.seen: dict[Any, tuple[str, ...]] = {}
+        self.sort = sort
+
+    def __call__(self, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, str | bytes):  # PostgreSQL's driver decodes JSONB already
+            return tuple(sorted(value or ()) if self.sort else value or ())
+        found = self.seen.get(value)
+        if found is None:
+            items = json.loads(value) or ()
+            found = self.seen[value] = tuple(sorted(items) if self.sort else items)
+        return found
 
 
 def _date(value: Any) -> date | None:
@@ -56,27 +73,54 @@ def stored_cases(conn: Direct, start: datetime, end: datetime,
                  decisions: dict[int, tuple[int, str]]) -> Iterator[list[StoredCase]]:
     """Every latest assessment of a child of a contact received in ``[start, end)``, in batches."""
     cursor = conn.execute(fastsql.REPLAY_ASSESSMENTS, _params(conn, start, end))
+    lists, sorted_lists, days, local_day = _Lists(), _Lists(sort=True), _Days(), _LocalDays()
     try:
         while rows := cursor.fetchmany(BATCH):
-            legacy = _legacy_facts(conn, [r for r in rows if _json(r[11]) is None])
+            legacy = _legacy_facts(conn, [r for r in rows if r[13] is None])
             batch = []
             for (aid, contact_id, person_id, received, indicators, household, level, outcome, rag, flags, rules,
-                 facts) in rows:
-                received_at = utc(received)
-                assert received_at is not None
-                ref = str(person_id)
-                own = tuple(_json(indicators) or ())
-                record = _json(facts)
-                child = (child_from_record(ref, record, own) if record is not None
-                         else legacy(person_id, contact_id, received_at, own))
+                 dob, edob, disabled, cp_plan, contacts, referrals) in rows:
+                own = lists(indicators)
+                child = (ChildInput(str(person_id), days(dob), days(edob), bool(disabled), bool(cp_plan), contacts,
+                                    referrals, own) if disabled is not None
+                         else legacy(person_id, contact_id, utc(received), own))
                 decided = decisions.get(aid)
                 batch.append(StoredCase(
-                    aid, contact_id, person_id, received_at.astimezone(LONDON).date(), child,
-                    tuple(_json(household) or ()), level, outcome, rag, tuple(_json(flags) or ()),
-                    tuple(_json(rules) or ()), decided[0] if decided else None, decided[1] if decided else None))
+                    aid, contact_id, person_id, local_day(received), child, lists(household),
+                    level, outcome, rag, sorted_lists(flags), lists(rules), decided[0] if decided else None,
+                    decided[1] if decided else None))
             yield batch
     finally:
         cursor.close()
+
+
+class _LocalDays:
+    """The London date of a stored UTC timestamp, worked out once per hour of UTC (offsets change on the hour)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, date] = {}
+
+    def __call__(self, value: Any) -> date:
+        hour = value[:13] if isinstance(value, str) else value.replace(minute=0, second=0, microsecond=0)
+        found = self.seen.get(hour)
+        if found is None:
+            stamp = utc(value)
+            assert stamp is not None
+            found = self.seen[hour] = stamp.astimezone(LONDON).date()
+        return found
+
+
+class _Days:
+    """Date columns as dates (SQLite gives text), parsed once per distinct value."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, date | None] = {None: None}
+
+    def __call__(self, value: Any) -> date | None:
+        found = self.seen.get(value, False)
+        if found is False:
+            found = self.seen[value] = _date(value)
+        return found  # type: ignore[return-value]
 
 
 def _legacy_facts(conn: Direct, rows: list[Any]) -> Any:

@@ -64,7 +64,7 @@ class TriageService(Service):
                     suggested_level=child.level, suggested_outcome=child.outcome, suggested_rag=child.rag,
                     flags=list(child.flags), rules_fired=list(child.rules), reasons=list(child.reasons),
                     ruleset_id=result.ruleset_id, ruleset_version=result.ruleset_version,
-                    child_facts=stored[child.ref], assessed_at=w.now, assessed_by_id=actor.user_id))
+                    assessed_at=w.now, **stored[child.ref], assessed_by_id=actor.user_id))
             w.audit("contact", contact.id, f"threshold applied to {contact.reference}",
                     ruleset=f"{result.ruleset_id} {result.ruleset_version}",
                     levels={c.ref: c.level for c in result.children})

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy import Text
-from sqlalchemy.dialects import postgresql
 
 import db.base
 
@@ -22,7 +20,14 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql")
+FACTS = [
+    ("facts_date_of_birth", sa.Date()),
+    ("facts_expected_date_of_birth", sa.Date()),
+    ("facts_disabled", sa.Boolean()),
+    ("facts_previous_cp_plan", sa.Boolean()),
+    ("facts_previous_contacts_12m", sa.Integer()),
+    ("facts_previous_referrals_12m", sa.Integer()),
+]
 
 
 def upgrade() -> None:
@@ -54,12 +59,14 @@ def upgrade() -> None:
     with op.batch_alter_table("ruleset_versions", schema=None) as batch_op:
         batch_op.create_index("ix_ruleset_versions_effective", ["effective_from"], unique=False)
     with op.batch_alter_table("threshold_assessments", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("child_facts", JSON, nullable=True))
+        for name, kind in FACTS:
+            batch_op.add_column(sa.Column(name, kind, nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("threshold_assessments", schema=None) as batch_op:
-        batch_op.drop_column("child_facts")
+        for name, _ in reversed(FACTS):
+            batch_op.drop_column(name)
     with op.batch_alter_table("ruleset_versions", schema=None) as batch_op:
         batch_op.drop_index("ix_ruleset_versions_effective")
     op.drop_table("ruleset_versions")
