@@ -37,6 +37,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("strategy", "Strategy", "Ctrl+5"),
     ("meeting", "Daily meeting", "Ctrl+6"),
     ("people", "People", "Ctrl+7"),
+    ("ruleset", "Ruleset", "Ctrl+0"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
 VIEW_ACTIONS: dict[str, str] = {
@@ -47,6 +48,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "strategy": "strategy.read",
     "meeting": "queue.read",
     "people": "person.match",
+    "ruleset": "ruleset.read",
 }
 
 
@@ -93,6 +95,13 @@ def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
     return PeopleView(PeopleService(ctx), actor)
 
 
+def _ruleset_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from mashdesk.rulesets.service import RulesetService
+    from ui.rulesets.view import RulesetView
+
+    return RulesetView(RulesetService(ctx), actor)
+
+
 #: How each main view but the queue is built, on first show. One line per view. A view with a
 #: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
 #: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
@@ -103,6 +112,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "strategy": _strategy_view,
     "meeting": _meeting_view,
     "people": _people_view,
+    "ruleset": _ruleset_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
@@ -110,7 +120,7 @@ REST_MODULES = (
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
-    "ui.contacts.contact_form",
+    "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view",
 )
 
 

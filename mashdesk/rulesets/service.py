@@ -42,7 +42,7 @@ class RulesetService(Service):
         now = self.ctx.now()
         with self.read(actor, "ruleset.read") as s:
             rows = s.scalars(select(RulesetVersion)).all()
-            names = dict(s.execute(select(User.id, User.display_name)).tuples().all())
+            names = {r[0]: r[1] for r in s.execute(select(User.id, User.display_name))}
             current = engine_in_force(s, now).ruleset
             out = [self._view(s, r, names, (r.ruleset_id, r.ruleset_version) == (current.id, current.version), now)
                    for r in rows]
