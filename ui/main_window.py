@@ -25,6 +25,7 @@ from mashdesk.contacts.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
+from ui.rulesets import ruleset_view
 
 from mashdesk.clock import LONDON
 
@@ -95,13 +96,6 @@ def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
     return PeopleView(PeopleService(ctx), actor)
 
 
-def _ruleset_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.rulesets.service import RulesetService
-    from ui.rulesets.view import RulesetView
-
-    return RulesetView(RulesetService(ctx), actor)
-
-
 #: How each main view but the queue is built, on first show. One line per view. A view with a
 #: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
 #: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
@@ -112,7 +106,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "strategy": _strategy_view,
     "meeting": _meeting_view,
     "people": _people_view,
-    "ruleset": _ruleset_view,
+    "ruleset": ruleset_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (

@@ -24,7 +24,8 @@ CASE_COLUMNS = ("Contact", "Suggested", "Decided", "Reason")
 
 
 class ConsistencyPanel(QWidget):
-    open_contact = Signal(int)
+    #: A record behind a figure chosen (Enter): its :class:`CaseRef`.
+    chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +40,7 @@ class ConsistencyPanel(QWidget):
         self.lines = QTableWidget(0, len(LINE_COLUMNS))
         self.lines.setAccessibleName("Decisions and overrides per group: choose a row to list its records")
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines.setTabKeyNavigation(False)
         self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.lines.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.lines.verticalHeader().hide()
@@ -48,6 +50,7 @@ class ConsistencyPanel(QWidget):
         self.cases.setAccessibleName("The records behind the figure: Enter opens the contact")
         self.cases.setHorizontalHeaderLabels(CASE_COLUMNS)
         self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases.setTabKeyNavigation(False)
         self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.cases.verticalHeader().hide()
@@ -116,4 +119,4 @@ class ConsistencyPanel(QWidget):
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self._cases):
-            self.open_contact.emit(self._cases[row].contact_id)
+            self.chosen.emit(self._cases[row])

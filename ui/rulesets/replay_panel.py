@@ -1,5 +1,6 @@
 """The replay's result: the old → new level matrix, what causes the changes, the weekly workload, and the
-changed children to drill into (Enter opens the contact)."""
+changed children to drill into (Enter opens the contact, or shows the child's record to one who may not read
+contacts)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ CASE_COLUMNS = ("Contact", "Received", "Level", "Outcome", "RAG", "Why", "Decide
 
 
 class ReplayPanel(QWidget):
-    open_contact = Signal(int)
+    #: A changed child chosen (Enter): its :class:`ChangedCase`.
+    chosen = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +41,7 @@ class ReplayPanel(QWidget):
         self.matrix.setHorizontalHeaderLabels([f"New {n}" for n in LEVELS])
         self.matrix.setVerticalHeaderLabels([f"Old {n}" for n in LEVELS])
         self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matrix.setTabKeyNavigation(False)  # arrows move between cells, Tab to the children
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.matrix.setFixedHeight(self.matrix.verticalHeader().defaultSectionSize() * (len(LEVELS) + 1) + 8)
         self.matrix.currentCellChanged.connect(lambda row, col, *_: self._show_cases(row, col))
@@ -51,6 +54,7 @@ class ReplayPanel(QWidget):
         self.cases.setAccessibleName("Changed children: Enter opens the contact")
         self.cases.setHorizontalHeaderLabels(CASE_COLUMNS)
         self.cases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cases.setTabKeyNavigation(False)
         self.cases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.cases.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
@@ -121,7 +125,7 @@ class ReplayPanel(QWidget):
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self._shown):
-            self.open_contact.emit(self._shown[row].contact_id)
+            self.chosen.emit(self._shown[row])
 
 
 def _change(old: str, new: str) -> str:

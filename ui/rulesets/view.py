@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +34,8 @@ from mashdesk.clock import LONDON
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
 from mashdesk.rulesets.service import RulesetService
-from mashdesk.rulesets.views import RulesetDiff, VersionView
+from db.references import contact_reference
+from mashdesk.rulesets.views import CaseRef, ChangedCase, RulesetDiff, VersionView
 from ui.formatting import local_time
 from ui.rulesets.consistency_panel import ConsistencyPanel
 from ui.rulesets.replay_panel import ReplayPanel
@@ -54,11 +56,13 @@ class RulesetView(QWidget):
         self.service, self.actor = service, actor
         self.versions: tuple[VersionView, ...] = ()
         self._task: Task | None = None
+        self._running: set[Task] = set()
         heading = QLabel("<h2>Threshold of Need rulesets</h2>")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Ruleset versions and when each is in force")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -66,8 +70,6 @@ class RulesetView(QWidget):
         self.table.setMaximumHeight(170)
         self.load_button = QPushButton("&Load file…", clicked=self.load_file)
         self.activate_button = QPushButton("Ac&tivate from a date…", clicked=self.activate)
-        self.load_button.setVisible(actor.may("ruleset.load"))
-        self.activate_button.setVisible(actor.may("ruleset.activate"))
         self.old, self.new = QComboBox(), QComboBox()
         self.old.setAccessibleName("The version to compare from")
         self.new.setAccessibleName("The version to compare with and to replay")
@@ -81,8 +83,6 @@ class RulesetView(QWidget):
             edit.setAccessibleName(f"{name} received, of the replay or report")
         self.replay_button = QPushButton("&Replay the new version", clicked=self.replay)
         self.consistency_button = QPushButton("Consistenc&y report", clicked=self.consistency)
-        self.replay_button.setVisible(actor.may("ruleset.replay"))
-        self.consistency_button.setVisible(actor.may("ruleset.consistency"))
         self.progress = QProgressBar()
         self.progress.setAccessibleName("How far the replay has got")
         self.progress.hide()
@@ -90,13 +90,22 @@ class RulesetView(QWidget):
         self.browser = QTextBrowser()
         self.browser.setAccessibleName("Differences between the two versions")
         self.replay_panel, self.consistency_panel = ReplayPanel(), ConsistencyPanel()
-        self.replay_panel.open_contact.connect(self.open_contact)
-        self.consistency_panel.open_contact.connect(self.open_contact)
+        self.replay_panel.chosen.connect(self.open_case)
+        self.consistency_panel.chosen.connect(self.open_case)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.browser, "Differences")
         self.tabs.addTab(self.replay_panel, "Replay")
         self.tabs.addTab(self.consistency_panel, "Consistency")
         self._lay_out(heading)
+        for button, action in ((self.load_button, "ruleset.load"), (self.activate_button, "ruleset.activate"),
+                               (self.replay_button, "ruleset.replay"),
+                               (self.consistency_button, "ruleset.consistency")):
+            button.setVisible(actor.may(action))
+        for keys, button in (("Ctrl+Shift+L", self.load_button), ("Ctrl+Shift+T", self.activate_button),
+                             ("Ctrl+Shift+D", self.diff_button), ("Ctrl+Shift+R", self.replay_button),
+                             ("Ctrl+Shift+Y", self.consistency_button)):
+            QShortcut(QKeySequence(keys), self, activated=lambda b=button: self._press(b))
+            button.setToolTip(f"{button.text().replace('&', '')} ({keys})")
 
     def _lay_out(self, heading: QLabel) -> None:
         def labelled(text: str, widget: QWidget) -> QLabel:
@@ -128,6 +137,11 @@ class RulesetView(QWidget):
                  self.start, self.end, self.replay_button, self.consistency_button, self.tabs]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
+
+    @staticmethod
+    def _press(button: QPushButton) -> None:
+        if button.isVisible() and button.isEnabled():
+            button.click()
 
     # -- versions --------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -162,13 +176,11 @@ class RulesetView(QWidget):
         return self.versions[row] if 0 <= row < len(self.versions) else None
 
     def load_file(self) -> None:
-        dialog = QFileDialog(self, "Load a ruleset file", "", "Ruleset (*.toml)")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        if not dialog.exec() or not dialog.selectedFiles():
+        path, _ = QFileDialog.getOpenFileName(self, "Load a ruleset file", "", "Ruleset (*.toml)")
+        if not path:
             return
         try:
-            self.service.load(self.actor, dialog.selectedFiles()[0])
+            self.service.load(self.actor, path)
         except MashDeskError as exc:
             QMessageBox.warning(self, "Ruleset not loaded", str(exc))
             return
@@ -230,20 +242,18 @@ class RulesetView(QWidget):
         for button in (self.replay_button, self.consistency_button):
             button.setEnabled(False)
         task = self._task = Task(work)
+        self._running.add(task)
         task.progressed.connect(self._progressed)
-        task.succeeded.connect(done)
-        task.failed.connect(self._failed)
-        task.finished.connect(self._finished)
+        task.succeeded.connect(lambda result: (self._end(), done(result)))
+        task.failed.connect(lambda error: (self._end(), self._failed(error)))
+        task.finished.connect(lambda: (self._running.discard(task), task.deleteLater()))
         task.start()
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
 
-    def _finished(self) -> None:
-        if self._task is not None:
-            self._task.wait()
-            self._task.deleteLater()
+    def _end(self) -> None:
         self._task = None
         self.progress.hide()
         for button in (self.replay_button, self.consistency_button):
@@ -253,10 +263,21 @@ class RulesetView(QWidget):
         self.status.setText("")
         QMessageBox.warning(self, "Could not finish", str(error))
 
+    def open_case(self, case: ChangedCase | CaseRef) -> None:
+        """The contact, for one who may read it; otherwise what the replay or report knows of the child."""
+        if self.actor.may("contact.read"):
+            self.open_contact.emit(case.contact_id)
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, contact_reference(case.contact_id), case_text(case),
+                          QMessageBox.StandardButton.Close, self)
+        box.setInformativeText("Your role may not open contacts: a MASH manager can open it from here.")
+        box.exec()
+
     def _replayed(self, report: Any) -> None:
         self.status.setText(f"{report.changed:,} of {report.children:,} children would change.")
         self.replay_panel.show_report(report)
         self.tabs.setCurrentWidget(self.replay_panel)
+        self.replay_panel.matrix.setFocus()
         self.replayed.emit()
 
     def _reported(self, report: Any) -> None:
@@ -264,6 +285,18 @@ class RulesetView(QWidget):
         self.consistency_panel.show_report(report)
         self.tabs.setCurrentWidget(self.consistency_panel)
         self.reported.emit()
+
+
+def case_text(case: ChangedCase | CaseRef) -> str:
+    if isinstance(case, ChangedCase):
+        decided = "no decision yet" if case.decided_level is None else (
+            f"decided level {case.decided_level}, {case.decided_outcome}" + (" (override)" if case.overridden else ""))
+        return (f"Child {case.person_id}, received {case.received_on:%d %b %Y}.\n"
+                f"Stored suggestion: level {case.old_level}, {case.old_outcome}, {case.old_rag}.\n"
+                f"Under the proposal: level {case.new_level}, {case.new_outcome}, {case.new_rag}.\n"
+                f"Why: {', '.join(case.causes) or 'flags'}.\n{decided.capitalize()}.")
+    return (f"Child {case.person_id}: suggested level {case.suggested_level}, {case.suggested_outcome}; decided "
+            f"level {case.level}, {case.outcome}.\n{case.reason}")
 
 
 def diff_html(diff: RulesetDiff) -> str:
