@@ -60,7 +60,7 @@ def count_cases(conn: Direct, start: datetime, end: datetime) -> int:
     return int(conn.scalar(fastsql.REPLAY_COUNT, _params(conn, start, end)) or 0)
 
 
-def decisions_by_assessment(conn: Direct, start: datetime, end: datetime) -> dict[int, tuple[int, str]]:
+def decisions_by_assessment(conn: Direct, start: datetime, end: datetime) -> dict[int, tuple[Any, Any]]:
     """The latest decision (level, outcome) that followed each assessment of the period."""
     found: dict[int, tuple[int, int, str]] = {}
     for assessment_id, decision_id, level, outcome in conn.all(fastsql.REPLAY_DECISIONS, _params(conn, start, end)):
@@ -70,25 +70,33 @@ def decisions_by_assessment(conn: Direct, start: datetime, end: datetime) -> dic
 
 
 def stored_cases(conn: Direct, start: datetime, end: datetime,
-                 decisions: dict[int, tuple[int, str]]) -> Iterator[list[StoredCase]]:
+                 decisions: dict[int, tuple[Any, Any]]) -> Iterator[list[StoredCase]]:
     """Every latest assessment of a child of a contact received in ``[start, end)``, in batches."""
     cursor = conn.execute(fastsql.REPLAY_ASSESSMENTS, _params(conn, start, end))
     lists, sorted_lists, days, local_day = _Lists(), _Lists(sort=True), _Days(), _LocalDays()
+    # The four JSON lists of a row, decoded together once per distinct combination (SQLite gives text).
+    decoded: dict[tuple[Any, ...], tuple[tuple[str, ...], ...]] = {}
+    no_decision = (None, None)
     try:
         while rows := cursor.fetchmany(BATCH):
             legacy = _legacy_facts(conn, [r for r in rows if r[13] is None])
             batch = []
             for (aid, contact_id, person_id, received, indicators, household, level, outcome, rag, flags, rules,
                  dob, edob, disabled, cp_plan, contacts, referrals) in rows:
-                own = lists(indicators)
+                texts = (indicators, household, flags, rules)
+                found = decoded.get(texts) if isinstance(indicators, str) else None
+                if found is None:
+                    found = (lists(indicators), lists(household), sorted_lists(flags), lists(rules))
+                    if isinstance(indicators, str):
+                        decoded[texts] = found
+                own, shared, flag_list, rule_list = found
                 child = (ChildInput(str(person_id), days(dob), days(edob), bool(disabled), bool(cp_plan), contacts,
                                     referrals, own) if disabled is not None
                          else legacy(person_id, contact_id, utc(received), own))
-                decided = decisions.get(aid)
+                decided_level, decided_outcome = decisions.get(aid, no_decision)
                 batch.append(StoredCase(
-                    aid, contact_id, person_id, local_day(received), child, lists(household),
-                    level, outcome, rag, sorted_lists(flags), lists(rules), decided[0] if decided else None,
-                    decided[1] if decided else None))
+                    aid, contact_id, person_id, local_day(received), child, shared, level, outcome, rag, flag_list,
+                    rule_list, decided_level, decided_outcome))
             yield batch
     finally:
         cursor.close()
