@@ -114,6 +114,7 @@ class ConsistencyPanel(QWidget):
                       f"level {c.level}, {c.outcome}", c.reason)
             for col, value in enumerate(values):
                 self.cases.setItem(r, col, QTableWidgetItem(value.replace("_", " ") if col in (1, 2) else value))
+        self.cases.resizeColumnsToContents()
         if self._cases:
             self.cases.setCurrentCell(0, 0)
 
