@@ -31,7 +31,8 @@ from mashdesk.triage.views import (
     FeedbackLetterFacts,
     ThresholdInput,
 )
-from rules import TriageResult
+from mashdesk.rulesets.versions import engine_in_force
+from rules import Ruleset, TriageResult
 from rules.replay import facts_record
 
 
@@ -42,6 +43,11 @@ class TriageService(Service):
         with self.read(actor, "contact.read") as s:
             contact = _contact(s, contact_id)
             return threshold.child_facts(s, contact)
+
+    def ruleset_for(self, actor: Actor, contact_id: int) -> Ruleset:
+        """The ruleset version in force when the contact was received: its indicators, levels and outcomes."""
+        with self.read(actor, "contact.read") as s:
+            return engine_in_force(s, _contact(s, contact_id).received_at).ruleset
 
     def preview(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """The engine's suggestion for ``data`` (nothing is written): for the live threshold panel."""

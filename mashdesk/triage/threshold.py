@@ -10,14 +10,9 @@ from mashdesk import codes
 from mashdesk.clock import LONDON
 from mashdesk.people.history import previous_contacts
 from mashdesk.errors import InputError
-from mashdesk.rulesets.versions import default_engine, engine_for, engine_in_force
+from mashdesk.rulesets.versions import engine_for, engine_in_force
 from mashdesk.triage.views import AssessmentView, ChildDecisionInput, ChildFacts, ThresholdInput
-from rules import ChildInput, RuleInputError, Ruleset, TriageResult
-
-
-def ruleset() -> Ruleset:
-    """The shipped ruleset in force before any version is activated (the threshold picker's indicators)."""
-    return default_engine().ruleset
+from rules import ChildInput, RuleInputError, TriageResult
 
 
 def child_facts(s: Session, contact: Contact) -> list[ChildFacts]:

@@ -47,6 +47,9 @@ def test_stored_assessments_keep_their_version_across_an_activation(ctx, actors,
     again = triage.assess(actors["practitioner"], before,
                           ThresholdInput(children={person: ("family.domestic_abuse_current",)}))
     assert (again.ruleset_version, again.children[0].level) == ("2026.1", 3)
+    # the threshold picker offers the indicators of the version in force when each contact was received
+    assert "child.missing_from_home_once" in triage.ruleset_for(actors["practitioner"], after).indicators
+    assert "child.missing_from_home_once" not in triage.ruleset_for(actors["practitioner"], before).indicators
     with ctx.session_factory() as s:
         stored = {r[0]: r[1] for r in s.execute(select(ThresholdAssessment.contact_id, ThresholdAssessment.ruleset_version))}
         assert stored == {before: "2026.1", after: "2027.1"}
