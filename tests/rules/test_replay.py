@@ -112,3 +112,31 @@ def test_a_malformed_ruleset_is_refused_naming_file_line_and_key(old, new, needl
     line = _line_of(text, needle)
     assert caught.value.line == line and caught.value.key == key
     assert str(caught.value).startswith(f"bromley-ton-2026.1.toml, line {line}, {key}:")
+
+
+#: Few indicators (some limited by age, some in the toxic trio) so that children often share a class.
+POOL = ["child.speech_language_delay", "child.offending", "family.domestic_abuse_current",
+        "parenting.substance_misuse", "parenting.mental_health_impact", "harm.injury_non_mobile_infant",
+        "family.poor_housing", "child.attendance_concern"]
+
+
+@st.composite
+def any_children(draw: st.DrawFn) -> tuple[date, ChildInput]:
+    received = RECEIVED + timedelta(days=draw(st.integers(0, 400)))
+    unborn = draw(st.integers(0, 5)) == 0
+    dob = None if unborn else received - timedelta(days=draw(st.integers(0, 17 * 365)))
+    edob = received + timedelta(days=draw(st.integers(1, 200))) if unborn else None
+    chosen = draw(st.lists(st.sampled_from(POOL), max_size=3, unique=True))
+    return received, ChildInput("c", dob, edob, draw(st.booleans()), draw(st.booleans()), draw(st.integers(0, 5)),
+                                draw(st.integers(0, 3)), tuple(chosen))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(any_children(), min_size=2, max_size=80))
+def test_children_of_one_input_class_get_the_same_suggestion(kids):
+    engine = ThresholdEngine(DRAFT)
+    seen: dict[tuple[object, ...], tuple[object, ...]] = {}
+    for received, child in kids:
+        result, dropped = engine.replay_child(received, child)
+        got = (result.level, result.outcome, result.rag, result.flags, result.rules, dropped)
+        assert seen.setdefault(engine.input_class(received, child), got) == got
