@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.models import RulesetVersion, User
 from mashdesk.context import Actor, Service
@@ -44,7 +43,7 @@ class RulesetService(Service):
             rows = s.scalars(select(RulesetVersion)).all()
             names = {r[0]: r[1] for r in s.execute(select(User.id, User.display_name))}
             current = engine_in_force(s, now).ruleset
-            out = [self._view(s, r, names, (r.ruleset_id, r.ruleset_version) == (current.id, current.version), now)
+            out = [self._view(r, names, (r.ruleset_id, r.ruleset_version) == (current.id, current.version), now)
                    for r in rows]
         shipped = default_engine().ruleset
         if not any((v.ruleset_id, v.version) == (shipped.id, shipped.version) for v in out):
@@ -52,10 +51,12 @@ class RulesetService(Service):
                                       text_sha256(read_ruleset_text(shipped.path)),
                                       workflow.IN_FORCE if current is shipped else workflow.SHIPPED, None,
                                       "shipped with the desk", None, "", shipped.draft))
-        return tuple(sorted(out, key=lambda v: (v.effective_from is None, v.effective_from or v.loaded_at or now)))
+        # in force or scheduled by their dates, then loaded ones by when; the shipped default (never stored) first
+        return tuple(sorted(out, key=lambda v: (v.id is not None, v.effective_from is None,
+                                                v.effective_from or v.loaded_at or now)))
 
     @staticmethod
-    def _view(s: Session, r: RulesetVersion, names: dict[int, str], in_force: bool, now: object) -> VersionView:
+    def _view(r: RulesetVersion, names: dict[int, str], in_force: bool, now: object) -> VersionView:
         draft = engine_of_text(r.text, r.file_name, r.sha256).ruleset.draft
         return VersionView(
             r.id, r.version, r.ruleset_id, r.ruleset_version, r.title, r.file_name, r.sha256,
