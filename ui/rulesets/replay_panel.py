@@ -113,7 +113,8 @@ class ReplayPanel(QWidget):
         self.cases.setRowCount(len(cases))
         for row, c in enumerate(cases):
             decided = "" if c.decided_level is None else (
-                f"level {c.decided_level}, {c.decided_outcome}" + (" (override)" if c.overridden else ""))
+                f"level {c.decided_level}, {(c.decided_outcome or '').replace('_', ' ')}"
+                + (" (override)" if c.overridden else ""))
             values = (contact_reference(c.contact_id), f"{c.received_on:%d %b %Y}", f"{c.old_level} → {c.new_level}",
                       _change(c.old_outcome, c.new_outcome), _change(c.old_rag, c.new_rag), ", ".join(c.causes),
                       decided)
