@@ -61,7 +61,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise InputError(f"--ruleset: no file {args.ruleset!r}", "ruleset")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
-        report = RulesetService(ctx).replay_file(actor, path, start, end)
+        try:
+            report = RulesetService(ctx).replay_file(actor, path, start, end)
+        except InputError as exc:
+            if exc.field != "ruleset":
+                raise
+            raise InputError(f"--ruleset: {exc}", "ruleset") from exc
     if args.json:
         _print_json(report.to_json())
         return 0

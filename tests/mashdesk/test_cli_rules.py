@@ -54,6 +54,17 @@ def test_bad_input_exits_2_naming_the_field(demo_db, capsys, args, field):  # ty
     assert len(err) == 1 and field in err[0]
 
 
+def test_a_malformed_ruleset_exits_2_naming_file_and_line(demo_db, capsys, tmp_path):  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bromley-ton-2027.1.toml"
+    bad.write_text((DATA_DIR / "bromley-ton-2027.1.toml").read_text(encoding="utf-8").replace(
+        "min_domains = 2", "min_domains = 2\nmax_domains = 5"), encoding="utf-8")
+    assert run(["rules", "replay", "--ruleset", str(bad), "--from", "2026-01-01", "--to", "2026-02-01",
+                "--as", "demo.admin", "--db", demo_db]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--ruleset: bromley-ton-2027.1.toml, line " in err[0]
+    assert "rules.cumulative_needs.max_domains: unknown key" in err[0]
+
+
 def test_practitioners_may_not_replay(demo_db, capsys):  # type: ignore[no-untyped-def]
     code = run(["rules", "replay", "--ruleset", str(DATA_DIR / "bromley-ton-2027.1.toml"), "--from", "2026-01-01",
                 "--to", "2026-02-01", "--as", "demo.practitioner", "--db", demo_db])
