@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from rules.errors import RuleInputError
 from rules.model import RAGS, Indicator, Ruleset
@@ -26,6 +27,25 @@ class ChildInput:
     previous_contacts_12m: int = 0
     previous_referrals_12m: int = 0
     indicators: tuple[str, ...] = ()
+
+
+class ChildFacts(Protocol):
+    """What :meth:`ThresholdEngine.input_class` reads of a child: a :class:`ChildInput` or a stored case."""
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+    @property
+    def expected_date_of_birth(self) -> date | None: ...
+    @property
+    def disabled(self) -> bool: ...
+    @property
+    def previous_cp_plan(self) -> bool: ...
+    @property
+    def previous_contacts_12m(self) -> int: ...
+    @property
+    def previous_referrals_12m(self) -> int: ...
+    @property
+    def indicators(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +155,7 @@ class ThresholdEngine:
         return self._assess(own, age, shared), tuple(dropped)
 
     def input_class(
-        self, received_on: date, child: ChildInput, household_indicators: Sequence[str] = ()
+        self, received_on: date, child: ChildFacts, household_indicators: Sequence[str] = ()
     ) -> tuple[object, ...]:
         """A key equal for two children whose :meth:`replay_child` gives the same level, outcome, RAG, flags
         and rules (only the numbers quoted in the reasons may differ): the age counts only through the

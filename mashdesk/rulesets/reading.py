@@ -90,13 +90,17 @@ def stored_cases(conn: Direct, start: datetime, end: datetime,
                     if isinstance(indicators, str):
                         decoded[texts] = found
                 own, shared, flag_list, rule_list = found
-                child = (ChildInput(str(person_id), days(dob), days(edob), bool(disabled), bool(cp_plan), contacts,
-                                    referrals, own) if disabled is not None
-                         else legacy(person_id, contact_id, utc(received), own))
                 decided_level, decided_outcome = decisions.get(aid, no_decision)
+                if disabled is None:  # stored before the child facts were
+                    batch.append(StoredCase.of(
+                        aid, contact_id, person_id, local_day(received), legacy(person_id, contact_id, utc(received),
+                                                                                own), shared, level, outcome, rag,
+                        flag_list, rule_list, decided_level, decided_outcome))
+                    continue
                 batch.append(StoredCase(
-                    aid, contact_id, person_id, local_day(received), child, shared, level, outcome, rag, flag_list,
-                    rule_list, decided_level, decided_outcome))
+                    aid, contact_id, person_id, local_day(received), days(dob), days(edob), bool(disabled),
+                    bool(cp_plan), contacts, referrals, own, shared, level, outcome, rag, flag_list, rule_list,
+                    decided_level, decided_outcome))
             yield batch
     finally:
         cursor.close()

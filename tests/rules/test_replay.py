@@ -39,7 +39,7 @@ def stored(engine: ThresholdEngine, kids: list[ChildInput]) -> list[StoredCase]:
     out = []
     for n, child in enumerate(kids, start=1):
         r = engine.triage(RECEIVED, [child]).children[0]
-        out.append(StoredCase(n, n, n, RECEIVED, child, (), r.level, r.outcome, r.rag, r.flags, r.rules))
+        out.append(StoredCase.of(n, n, n, RECEIVED, child, (), r.level, r.outcome, r.rag, r.flags, r.rules))
     return out
 
 
@@ -67,7 +67,7 @@ def test_raising_one_indicator_changes_exactly_the_children_who_have_it(kids, ra
     cases = stored(ThresholdEngine(BASE), kids)
     run = replay(ThresholdEngine(raised_ruleset), cases)
     report = run.report()
-    having = {c.contact_id for c in cases if raised in c.child.indicators}
+    having = {c.contact_id for c in cases if raised in c.indicators}
     assert {c.contact_id for c in report.samples} == having
     assert report.changed == len(having)
     assert all(c.new_level == 4 and raised in c.causes for c in report.samples)
