@@ -238,6 +238,9 @@ def main() -> int:
     from strategy_bench import bare_platypus_20p_ms, strategy_pack_20p_ms
 
     results["strategy_pack_20p_ms"] = strategy_pack_20p_ms()
+    from rules_bench import replay_12m_s
+
+    results.update(replay_12m_s(db))
     results["bare_platypus_20p_ms"] = bare_platypus_20p_ms()
     if not args.skip_matching:
         from match_bench import import_persons_s, match_p95_ms

@@ -70,3 +70,39 @@ RUNNING_CLOCKS = (
     " WHERE c.status IN {marks} AND c.decision_due_at IS NOT NULL AND c.decision_due_at <= :horizon{mine}"
     " ORDER BY c.decision_due_at")
 RUNNING_MINE = " AND c.allocated_to_id = :me"
+
+# -- ruleset replay and consistency (plain reads of stored assessments and decisions) --------------------
+#: The latest assessment of each child of each contact received in ``[:start, :end)``.
+_LATEST_IN_PERIOD = (
+    " FROM threshold_assessments a JOIN contacts c ON c.id = a.contact_id"
+    " WHERE c.received_at >= :start AND c.received_at < :end AND NOT EXISTS (SELECT 1 FROM"
+    " threshold_assessments n WHERE n.contact_id = a.contact_id AND n.person_id = a.person_id AND n.id > a.id)")
+#: An upper bound of the assessments a replay reads (for its progress bar: every assessment, not only the latest).
+REPLAY_COUNT = (
+    "SELECT count(*) FROM threshold_assessments a JOIN contacts c ON c.id = a.contact_id"
+    " WHERE c.received_at >= :start AND c.received_at < :end")
+REPLAY_ASSESSMENTS = (
+    "SELECT a.id, a.contact_id, a.person_id, c.received_at, a.indicators, a.household_indicators,"
+    " a.suggested_level, a.suggested_outcome, a.suggested_rag, a.flags, a.rules_fired, a.facts_date_of_birth,"
+    " a.facts_expected_date_of_birth, a.facts_disabled, a.facts_previous_cp_plan, a.facts_previous_contacts_12m,"
+    " a.facts_previous_referrals_12m"
+    + _LATEST_IN_PERIOD + " ORDER BY a.id")
+#: Decisions (not superseded) on contacts received in the period, by the assessment they followed.
+REPLAY_DECISIONS = (
+    "SELECT d.assessment_id, d.id, d.level, d.outcome FROM decisions d JOIN contacts c ON c.id = d.contact_id"
+    " WHERE c.received_at >= :start AND c.received_at < :end AND d.status <> 'superseded'"
+    " AND d.assessment_id IS NOT NULL")
+#: For assessments stored before child facts were: the people's facts and their contacts as a child.
+REPLAY_PEOPLE = (
+    "SELECT p.id, p.date_of_birth, p.expected_date_of_birth, p.disabled, p.cp_plan_previous, p.cp_plan_current"
+    " FROM people p WHERE p.id IN {marks}")
+REPLAY_HISTORY = (
+    "SELECT cp.person_id, c.id, c.received_at, c.outcome FROM contact_people cp"
+    " JOIN contacts c ON c.id = cp.contact_id WHERE cp.role = 'child' AND cp.person_id IN {marks}")
+CONSISTENCY_DECISIONS = (
+    "SELECT d.id, d.contact_id, d.person_id, d.level, d.outcome, d.override_reason, d.decided_by_id,"
+    " d.authorised_by_id, a.suggested_level, a.suggested_outcome, a.indicators, a.household_indicators,"
+    " c.cin_source FROM decisions d JOIN threshold_assessments a ON a.id = d.assessment_id"
+    " JOIN contacts c ON c.id = d.contact_id"
+    " WHERE c.received_at >= :start AND c.received_at < :end AND d.status <> 'superseded' ORDER BY d.id")
+USER_NAMES = "SELECT u.id, u.display_name FROM users u"

@@ -89,6 +89,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.export": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),
     "demo.load": frozenset({"admin"}),
+    #: Threshold of Need versions: see them and their differences, replay a proposal over stored assessments,
+    #: the consistency report; loading a file and setting when it takes effect are the administrator's.
+    "ruleset.read": frozenset({"admin", "manager"}),
+    "ruleset.replay": frozenset({"admin", "manager"}),
+    "ruleset.consistency": frozenset({"admin", "manager"}),
+    "ruleset.load": frozenset({"admin"}),
+    "ruleset.activate": frozenset({"admin"}),
 }
 
 

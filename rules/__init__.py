@@ -5,7 +5,16 @@ from __future__ import annotations
 from rules.engine import ChildInput, ChildResult, ThresholdEngine, TriageResult, age_on
 from rules.errors import RuleInputError, RulesetError
 from rules.model import RAGS, RULE_IDS, Indicator, Level, Ruleset
-from rules.ruleset import DATA_DIR, available_rulesets, load_ruleset, load_ruleset_file
+from rules.ruleset import (
+    DATA_DIR,
+    available_rulesets,
+    load_ruleset,
+    load_ruleset_file,
+    parse_ruleset,
+    read_ruleset_text,
+    text_sha256,
+    version_key,
+)
 
 __all__ = [
     "DATA_DIR",
@@ -24,4 +33,8 @@ __all__ = [
     "available_rulesets",
     "load_ruleset",
     "load_ruleset_file",
+    "parse_ruleset",
+    "read_ruleset_text",
+    "text_sha256",
+    "version_key",
 ]

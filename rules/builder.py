@@ -188,12 +188,13 @@ class RulesetBuilder:
             vulnerability=self.vulnerability(data["vulnerability"]),
             re_referral=self.re_referral(data["re_referral"]),
             red_flags=self.rag(data["rag"], flags),
+            draft=self.draft(data["ruleset"]),
         )
 
     def header(self, value: object) -> tuple[str, str, str]:
         anchors = ("[ruleset]",)
         table = self.table(value, "ruleset", anchors)
-        self.keys(table, "ruleset", anchors, {"id", "version", "title"})
+        self.keys(table, "ruleset", anchors, {"id", "version", "title"}, frozenset({"draft"}))
         ident = self.str_(table, "id", "ruleset", anchors, re.compile(r"^[a-z0-9][a-z0-9-]*$"))
         version = self.str_(table, "version", "ruleset", anchors, re.compile(r"^\d+(\.\d+)*$"))
         title = self.str_(table, "title", "ruleset", anchors)
@@ -205,6 +206,9 @@ class RulesetBuilder:
                 "id",
             )
         return ident, version, title
+
+    def draft(self, table: dict[str, Any]) -> bool:
+        return self.bool_(table, "draft", "ruleset", ("[ruleset]",)) if "draft" in table else False
 
     def levels(self, value: object) -> dict[int, Level]:
         if not isinstance(value, list) or not value:

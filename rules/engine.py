@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from rules.errors import RuleInputError
 from rules.model import RAGS, Indicator, Ruleset
@@ -26,6 +27,25 @@ class ChildInput:
     previous_contacts_12m: int = 0
     previous_referrals_12m: int = 0
     indicators: tuple[str, ...] = ()
+
+
+class ChildFacts(Protocol):
+    """What :meth:`ThresholdEngine.input_class` reads of a child: a :class:`ChildInput` or a stored case."""
+
+    @property
+    def date_of_birth(self) -> date | None: ...
+    @property
+    def expected_date_of_birth(self) -> date | None: ...
+    @property
+    def disabled(self) -> bool: ...
+    @property
+    def previous_cp_plan(self) -> bool: ...
+    @property
+    def previous_contacts_12m(self) -> int: ...
+    @property
+    def previous_referrals_12m(self) -> int: ...
+    @property
+    def indicators(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +84,8 @@ def _labels(indicators: Sequence[Indicator]) -> str:
 class ThresholdEngine:
     """Applies one ruleset. Build it once (lookups are prepared here) and call :meth:`triage` per contact."""
 
-    __slots__ = ("ruleset", "_indicators", "_household", "_level_names", "_outcomes", "_rags", "_urgency")
+    __slots__ = ("ruleset", "_indicators", "_household", "_level_names", "_outcomes", "_rags", "_urgency",
+                 "_history_cap", "_age_classes")
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
@@ -74,6 +95,10 @@ class ThresholdEngine:
         self._outcomes = {n: level.default_outcome for n, level in ruleset.levels.items()}
         self._rags = {n: level.rag for n, level in ruleset.levels.items()}
         self._urgency = {rag: rank for rank, rag in enumerate(RAGS)}
+        #: Previous contacts beyond this number change nothing (see :meth:`input_class`).
+        self._age_classes: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._history_cap = max(ruleset.repeat_contacts.min_previous_contacts,
+                                ruleset.vulnerability.min_previous_contacts)
 
     def triage(
         self, received_on: date, children: Sequence[ChildInput], household_indicators: Sequence[str] = ()
@@ -102,6 +127,58 @@ class ThresholdEngine:
         )
         rag = min((result.rag for result in results), key=self._urgency.__getitem__)
         return TriageResult(self.ruleset.id, self.ruleset.version, rag, results)
+
+    def replay_child(
+        self, received_on: date, child: ChildInput, household_indicators: Sequence[str] = ()
+    ) -> tuple[ChildResult, tuple[str, ...]]:
+        """One stored child again, under this ruleset, with the indicators it cannot take left out.
+
+        Household indicators apply where they fit the child; an indicator this ruleset does not know, or
+        one that does not fit the child here, is dropped and returned beside the result (a replay must
+        evaluate every stored child, whatever ruleset it was recorded under).
+        """
+        age = self._age(child, received_on)
+        kept, dropped = [], []
+        for ident in child.indicators:
+            indicator = self._indicators.get(ident)
+            (kept if indicator is not None and indicator.fits(age) else dropped).append(ident)
+        shared = []
+        for ident in dict.fromkeys(household_indicators):
+            indicator = self._indicators.get(ident)
+            if indicator is None or ident not in self._household:
+                dropped.append(ident)
+            elif indicator.fits(age):
+                shared.append(indicator)
+        own = ChildInput(child.ref, child.date_of_birth, child.expected_date_of_birth, child.disabled,
+                         child.previous_cp_plan, child.previous_contacts_12m, child.previous_referrals_12m,
+                         tuple(kept))
+        return self._assess(own, age, shared), tuple(dropped)
+
+    def input_class(
+        self, received_on: date, child: ChildFacts, household_indicators: Sequence[str] = ()
+    ) -> tuple[object, ...]:
+        """A key equal for two children whose :meth:`replay_child` gives the same level, outcome, RAG, flags
+        and rules (only the numbers quoted in the reasons may differ): the age counts only through the
+        indicators that fit it and the rules' age limits, the history only through the rules' thresholds."""
+        dob = child.date_of_birth
+        if dob is not None and dob <= received_on and child.expected_date_of_birth is None:
+            age: int | None = age_on(dob, received_on)
+        elif dob is None and child.expected_date_of_birth is not None:
+            age = None
+        else:
+            return ("invalid", dob, child.expected_date_of_birth, received_on)
+        by_age = self._age_classes.get((age, child.indicators, tuple(household_indicators)))
+        if by_age is None:
+            known, ruleset = self._indicators, self.ruleset
+            by_age = self._age_classes[age, child.indicators, tuple(household_indicators)] = (
+                age is None, age is not None and age < ruleset.toxic_trio.infant_under_age,
+                age is not None and age < ruleset.vulnerability.under_age,
+                tuple(i in known and known[i].fits(age) for i in child.indicators),
+                tuple(i in known and known[i].fits(age) for i in household_indicators))
+        contacts = min(child.previous_contacts_12m, self._history_cap)
+        referred = child.previous_referrals_12m >= self.ruleset.re_referral.min_previous_referrals
+        return (by_age, child.disabled, child.previous_cp_plan, contacts, referred,
+                child.indicators, household_indicators)
 
     @staticmethod
     def _age(child: ChildInput, received_on: date) -> int | None:

@@ -149,3 +149,5 @@ class Ruleset:
     vulnerability: Vulnerability
     re_referral: ReReferral
     red_flags: frozenset[str]
+    #: A draft for consultation: never loaded by default, only replayed or activated on purpose.
+    draft: bool = False

@@ -8,6 +8,7 @@ raises :class:`~rules.errors.RulesetError` naming the file, the key or indicator
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -46,21 +47,40 @@ def available_rulesets(directory: Path | None = None) -> list[Path]:
 
 
 def load_ruleset(name: str | None = None, *, directory: Path | None = None) -> Ruleset:
-    """Load the ruleset file ``name`` (with or without ``.toml``) or, by default, the highest version."""
+    """Load the ruleset file ``name`` (with or without ``.toml``) or, by default, the highest version that
+    is not a draft (``draft = true`` under ``[ruleset]``: a proposal to replay, never used unasked)."""
     folder = directory or DATA_DIR
     if name is None:
         files = available_rulesets(folder)
-        if not files:
-            raise RulesetError(folder, None, "no ruleset file (*.toml) in this folder")
-        return load_ruleset_file(files[-1])
+        for path in reversed(files):
+            ruleset = load_ruleset_file(path)
+            if not ruleset.draft:
+                return ruleset
+        raise RulesetError(folder, None, "no ruleset file (*.toml) that is not a draft in this folder")
     return load_ruleset_file(folder / (name if name.endswith(".toml") else f"{name}.toml"))
 
 
-def load_ruleset_file(path: Path) -> Ruleset:
+def read_ruleset_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RulesetError(path, None, f"cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesetError(path, None, f"is not UTF-8 text: {exc.reason}") from exc
+
+
+def load_ruleset_file(path: Path) -> Ruleset:
+    return parse_ruleset(read_ruleset_text(path), path)
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 of a ruleset file's text, as stored with a version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_ruleset(text: str, path: Path) -> Ruleset:
+    """Build a ruleset from a file's ``text`` (a stored version's, or one just read); ``path`` names it in
+    errors and must be named ``<id>-<version>.toml`` as the text says."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

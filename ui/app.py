@@ -15,7 +15,7 @@ from mashdesk.paths import data_dir, default_db_url, demo_db_url
 if TYPE_CHECKING:
     from mashdesk.context import AppContext
 
-VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people")
+VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "ruleset")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()
@@ -165,7 +165,7 @@ def _open_view(window, view: str) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import VIEWS
+    from ui.view_registry import VIEWS
 
     def press(target, sequence: str) -> None:  # type: ignore[no-untyped-def]
         combo = QKeySequence(sequence)[0]

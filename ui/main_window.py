@@ -25,93 +25,9 @@ from mashdesk.contacts.queue import QueueService
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
+from ui.view_registry import REST_MODULES, VIEW_ACTIONS, VIEW_FACTORIES, VIEWS
 
 from mashdesk.clock import LONDON
-
-#: Main views in navigation order: key, title, shortcut.
-VIEWS: list[tuple[str, str, str]] = [
-    ("queue", "Queue", "Ctrl+1"),
-    ("contact", "Contact", "Ctrl+2"),
-    ("handover", "EDT handover", "Ctrl+3"),
-    ("stepdowns", "Step-downs", "Ctrl+4"),
-    ("strategy", "Strategy", "Ctrl+5"),
-    ("meeting", "Daily meeting", "Ctrl+6"),
-    ("people", "People", "Ctrl+7"),
-]
-#: The permission (``mashdesk.permissions``) a person needs to open each main view.
-VIEW_ACTIONS: dict[str, str] = {
-    "queue": "queue.read",
-    "contact": "contact.read",
-    "handover": "handover.read",
-    "stepdowns": "stepdown.read",
-    "strategy": "strategy.read",
-    "meeting": "queue.read",
-    "people": "person.match",
-}
-
-
-def _contact_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.contacts.service import ContactService
-    from ui.contacts.contact_view import ContactView
-
-    return ContactView(ContactService(ctx), actor)
-
-
-def _handover_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.drafts import DraftService
-    from mashdesk.handover.service import HandoverService
-    from mashdesk.people.service import PeopleService
-    from ui.handover.view import HandoverView
-
-    return HandoverView(HandoverService(ctx), actor, PeopleService(ctx), DraftService(ctx))
-
-
-def _stepdowns_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.stepdown.service import StepDownService
-    from ui.stepdown.view import StepDownsView
-
-    return StepDownsView(StepDownService(ctx), actor)
-
-
-def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.strategy.service import StrategyService
-    from ui.strategy.view import StrategyView
-
-    return StrategyView(StrategyService(ctx), actor)
-
-
-def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from ui.views.planned_view import PlannedView
-
-    return PlannedView("meeting")
-
-
-def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from ui.people.people_view import PeopleView
-
-    return PeopleView.for_context(ctx, actor)
-
-
-#: How each main view but the queue is built, on first show. One line per view. A view with a
-#: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
-#: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
-VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
-    "contact": _contact_view,
-    "handover": _handover_view,
-    "stepdowns": _stepdowns_view,
-    "strategy": _strategy_view,
-    "meeting": _meeting_view,
-    "people": _people_view,
-}
-#: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
-REST_MODULES = (
-    "mashdesk.contacts.service", "mashdesk.drafts", "mashdesk.handover.service",
-    "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
-    "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
-    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
-    "ui.contacts.contact_form",
-)
-
 
 class _Views(Mapping[str, QWidget]):
     """The main views by key; a view is built the first time it is asked for."""

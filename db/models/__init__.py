@@ -24,6 +24,7 @@ from db.models.people import (
     PersonName,
     Relationship,
 )
+from db.models.rulesets import RulesetVersion
 from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
@@ -32,6 +33,6 @@ __all__ = [
     "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
     "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "Person",
     "PersonAddress", "PersonMerge", "PersonName", "Referrer", "ReferrerFeedback", "Relationship",
-    "Role", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
+    "Role", "RulesetVersion", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
     "StrategyDiscussion", "ThresholdAssessment", "User",
 ]

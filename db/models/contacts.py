@@ -174,6 +174,15 @@ class ThresholdAssessment(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     ruleset_id: Mapped[str] = mapped_column(String(60))
     ruleset_version: Mapped[str] = mapped_column(String(20))
+    #: The child's facts the engine used, so a replay evaluates them exactly as they were (all ``None`` on
+    #: assessments stored before they were kept): birth dates, disabled, previously on a plan, and contacts
+    #: and referrals in the 12 months before.
+    facts_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    facts_expected_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    facts_disabled: Mapped[bool | None] = mapped_column(Boolean)
+    facts_previous_cp_plan: Mapped[bool | None] = mapped_column(Boolean)
+    facts_previous_contacts_12m: Mapped[int | None] = mapped_column(Integer)
+    facts_previous_referrals_12m: Mapped[int | None] = mapped_column(Integer)
     assessed_at: Mapped[datetime] = mapped_column(info=STAMP_INSERT)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -30,6 +30,7 @@ from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
 from mashdesk.demo.contacts import ContactJourneys
 from mashdesk.errors import InputError
 from mashdesk.people import demo as people_demo
+from mashdesk.rulesets import demo as rulesets_demo
 from mashdesk.services.auth import seed_reference_data
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoSummary", "assert_demo_only", "build_demo", "demo_is_fresh"]
@@ -88,6 +89,8 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder.rows.write(session)
         people_demo.seed_demo(session, rng=random.Random(seed * 17 + 3), now=now, calendar=ctx.calendar,
                               user_ids=builder.user_ids)
+        rulesets_demo.seed_demo(session, rng=builder.rng, now=now, calendar=ctx.calendar,
+                                user_ids=builder.user_ids)
         rows = builder.rows
         summary = DemoSummary(
             contacts=len(rows.get("contacts")), people=len(rows.get("people")),

@@ -33,9 +33,11 @@ from mashdesk.demo.catalogue import (
 )
 from mashdesk.demo.edt import EdtLog, Spec
 from mashdesk.demo.followups import FollowUps
+from mashdesk.rulesets.reasons import override_reason
 from mashdesk.stepdown.centres import early_help_config
 from mashdesk.triage import workflow
 from rules import ChildInput, RuleInputError, age_on
+from rules.replay import facts_record
 
 #: Who takes each step of a contact's journey.
 STEP_ROLES = {"screen": "manager", "checks": "practitioner", "decide": "practitioner", "authorise": "manager",
@@ -217,6 +219,7 @@ class ContactJourneys(EdtLog, FollowUps):
             child_inputs = [ChildInput(ref=c.ref, date_of_birth=c.date_of_birth,
                                        expected_date_of_birth=c.expected_date_of_birth) for c in child_inputs]
             triage = self.engine.triage(received_on, child_inputs)
+        self.child_inputs = {int(c.ref): c for c in child_inputs}  # stored with each assessment
         rag = triage.rag if r.random() < 0.95 else r.choice(["red", "amber", "green"])
         target, at = self._moments(target, received, rag)
         with_checks = target == "in_progress" or (target != "screened" and (
@@ -353,7 +356,8 @@ class ContactJourneys(EdtLog, FollowUps):
             "household_indicators": [], "suggested_level": result.level, "suggested_outcome": result.outcome,
             "suggested_rag": result.rag, "flags": list(result.flags), "rules_fired": list(result.rules),
             "reasons": list(result.reasons), "ruleset_id": triage.ruleset_id,
-            "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by})
+            "ruleset_version": triage.ruleset_version, "assessed_at": at, "assessed_by_id": by,
+            **facts_record(self.child_inputs[person_id])})
 
     def _decide(self, contact: dict[str, Any], triage: Any, children: list[int], status: str, at: Moments,
                 force_outcome: str | None = None) -> None:
@@ -371,9 +375,9 @@ class ContactJourneys(EdtLog, FollowUps):
             elif r.random() < 0.08 and level > 1:
                 level -= 1
                 outcome = self.ruleset.levels[level].default_outcome
-                reason = "Protective factors: parents engaging and the child is safe with family support."
+                reason = override_reason(contact["id"] + pid, result.level, level)
             elif level == 3 and r.random() < 0.03:
-                outcome = "pass_to_allocated_worker"
+                outcome, reason = "pass_to_allocated_worker", override_reason(contact["id"] + pid, 3, 3)
             assessment = self._assessment(contact["id"], pid, result, triage, at.decided, decided_by)
             decision_id = self.rows.add("decisions", {
                 "contact_id": contact["id"], "person_id": pid, "assessment_id": assessment, "level": level,

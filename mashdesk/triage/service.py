@@ -31,7 +31,9 @@ from mashdesk.triage.views import (
     FeedbackLetterFacts,
     ThresholdInput,
 )
-from rules import TriageResult
+from mashdesk.rulesets.versions import engine_in_force
+from rules import Ruleset, TriageResult
+from rules.replay import facts_record
 
 
 class TriageService(Service):
@@ -42,18 +44,25 @@ class TriageService(Service):
             contact = _contact(s, contact_id)
             return threshold.child_facts(s, contact)
 
+    def ruleset_for(self, actor: Actor, contact_id: int) -> Ruleset:
+        """The ruleset version in force when the contact was received: its indicators, levels and outcomes."""
+        with self.read(actor, "contact.read") as s:
+            return engine_in_force(s, _contact(s, contact_id).received_at).ruleset
+
     def preview(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """The engine's suggestion for ``data`` (nothing is written): for the live threshold panel."""
         with self.read(actor, "contact.read") as s:
             contact = _contact(s, contact_id)
-            return threshold.run_engine(contact, threshold.child_facts(s, contact), data)
+            return threshold.run_engine(s, contact, threshold.child_facts(s, contact), data)
 
     def assess(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """Store the threshold assessment of every child, with the ruleset's id and version."""
         with self.write(actor, "decision.propose", "contact") as w:
             contact = _contact(w.session, contact_id)
             workflow.require("threshold", contact.status, contact.reference)
-            result = threshold.run_engine(contact, threshold.child_facts(w.session, contact), data)
+            facts = threshold.child_facts(w.session, contact)
+            result = threshold.run_engine(w.session, contact, facts, data)
+            stored = {c.ref: facts_record(c) for c in threshold.child_inputs(facts, data)}
             for child in result.children:
                 w.session.add(ThresholdAssessment(
                     contact_id=contact.id, person_id=int(child.ref), indicators=list(data.children.get(
@@ -61,7 +70,7 @@ class TriageService(Service):
                     suggested_level=child.level, suggested_outcome=child.outcome, suggested_rag=child.rag,
                     flags=list(child.flags), rules_fired=list(child.rules), reasons=list(child.reasons),
                     ruleset_id=result.ruleset_id, ruleset_version=result.ruleset_version,
-                    assessed_at=w.now, assessed_by_id=actor.user_id))
+                    assessed_at=w.now, **stored[child.ref], assessed_by_id=actor.user_id))
             w.audit("contact", contact.id, f"threshold applied to {contact.reference}",
                     ruleset=f"{result.ruleset_id} {result.ruleset_version}",
                     levels={c.ref: c.level for c in result.children})
@@ -217,7 +226,7 @@ class TriageService(Service):
                 assessment = assessments.get(d.person_id)
                 if assessment is None:
                     raise InputError("threshold: apply the Threshold of Need before deciding", "threshold")
-                threshold.check_decision(d, assessment)
+                threshold.check_decision(w.session, d, assessment)
                 w.session.add(Decision(
                     contact_id=contact.id, person_id=d.person_id, assessment_id=assessment.id, level=d.level,
                     outcome=d.outcome, primary_need=d.primary_need, rationale=d.rationale.strip(),

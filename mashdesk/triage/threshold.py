@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,18 +10,9 @@ from mashdesk import codes
 from mashdesk.clock import LONDON
 from mashdesk.people.history import previous_contacts
 from mashdesk.errors import InputError
+from mashdesk.rulesets.versions import engine_for, engine_in_force
 from mashdesk.triage.views import AssessmentView, ChildDecisionInput, ChildFacts, ThresholdInput
-from rules import ChildInput, RuleInputError, Ruleset, ThresholdEngine, TriageResult, load_ruleset
-
-
-@lru_cache(maxsize=1)
-def threshold_engine() -> ThresholdEngine:
-    """The engine for the newest ruleset shipped in rules/data (loaded once)."""
-    return ThresholdEngine(load_ruleset())
-
-
-def ruleset() -> Ruleset:
-    return threshold_engine().ruleset
+from rules import ChildInput, RuleInputError, TriageResult
 
 
 def child_facts(s: Session, contact: Contact) -> list[ChildFacts]:
@@ -36,20 +25,27 @@ def child_facts(s: Session, contact: Contact) -> list[ChildFacts]:
         previous_contacts_12m=history[p.id][0], previous_referrals_12m=history[p.id][1]) for p in children]
 
 
-def run_engine(contact: Contact, facts: list[ChildFacts], data: ThresholdInput) -> TriageResult:
+def child_inputs(facts: list[ChildFacts], data: ThresholdInput) -> list[ChildInput]:
+    """The engine's input per child (``ref`` is the person id), as an assessment stores it."""
     known = {f.person_id for f in facts}
     unknown = set(data.children) - known
     if unknown:
         raise InputError(f"indicators: person {sorted(unknown)[0]} is not a child of this contact", "indicators")
-    inputs = [ChildInput(
+    return [ChildInput(
         ref=str(f.person_id), date_of_birth=f.date_of_birth,
         expected_date_of_birth=None if f.date_of_birth else f.expected_date_of_birth,
         disabled=f.disabled, previous_cp_plan=f.previous_cp_plan, previous_contacts_12m=f.previous_contacts_12m,
         previous_referrals_12m=f.previous_referrals_12m, indicators=tuple(data.children.get(f.person_id, ())))
         for f in facts]
+
+
+def run_engine(s: Session, contact: Contact, facts: list[ChildFacts], data: ThresholdInput) -> TriageResult:
+    """The suggestion of the ruleset version in force when the contact was received."""
+    inputs = child_inputs(facts, data)
     names = {str(f.person_id): f.name for f in facts}
+    engine = engine_in_force(s, contact.received_at)
     try:
-        return threshold_engine().triage(contact.received_at.astimezone(LONDON).date(), inputs, data.household)
+        return engine.triage(contact.received_at.astimezone(LONDON).date(), inputs, data.household)
     except RuleInputError as exc:
         message = str(exc)
         if exc.child_ref in names:
@@ -75,8 +71,9 @@ def suggested_rag(s: Session, contact: Contact) -> str:
     return min(rags, key=codes.RAG.index)
 
 
-def check_decision(d: ChildDecisionInput, assessment: ThresholdAssessment) -> None:
-    rules = ruleset()
+def check_decision(s: Session, d: ChildDecisionInput, assessment: ThresholdAssessment) -> None:
+    """Checks a decision against the levels and outcomes of the version its assessment was made under."""
+    rules = engine_for(s, assessment.ruleset_id, assessment.ruleset_version).ruleset
     if d.level not in rules.levels:
         raise InputError(f"level: {d.level} is not a level of the Threshold of Need (1-4)", "level")
     if d.outcome not in rules.outcomes:

@@ -15,7 +15,7 @@ NOT_MODELS = {"sqlite_master": {"type", "name"}, "alembic_version": {"version_nu
 SQL_WORDS = {
     "select", "from", "where", "and", "or", "not", "null", "is", "in", "as", "on", "left", "join", "order", "by",
     "desc", "asc", "limit", "offset", "insert", "into", "values", "update", "set", "count", "to_regclass",
-    "pg_advisory_xact_lock",
+    "pg_advisory_xact_lock", "exists",
 }
 TABLE_REF = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)(?:\s+(?!WHERE\b|ORDER\b|LEFT\b|ON\b|SET\b|LIMIT\b)(\w+))?")
 

@@ -20,8 +20,8 @@ from mashdesk.cli import build_parser, run
 from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
-COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons", "match", "pack strategy",
-            "handover"}
+COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
+            "match", "pack strategy", "handover", "rules replay", "rules consistency"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -31,6 +31,8 @@ ACTOR_ARGUMENTS = {
     "match": ["--first-name", "A", "--last-name", "B"],
     "pack strategy": ["--discussion", "1", "--out", "pack.pdf"],
     "handover": ["--date", "2026-11-23", "--out", "handover.pdf"],
+    "rules replay": ["--ruleset", "proposal.toml", "--from", "2026-01-01", "--to", "2026-11-23"],
+    "rules consistency": ["--from", "2026-01-01", "--to", "2026-11-23"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {

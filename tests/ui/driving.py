@@ -98,7 +98,7 @@ def close_stray_dialogs() -> int:
 #: Each main view's shortcut, as a person presses it.
 VIEW_KEYS = {"queue": Qt.Key.Key_1, "contact": Qt.Key.Key_2, "handover": Qt.Key.Key_3,
              "stepdowns": Qt.Key.Key_4, "strategy": Qt.Key.Key_5, "meeting": Qt.Key.Key_6,
-             "people": Qt.Key.Key_7}
+             "people": Qt.Key.Key_7, "ruleset": Qt.Key.Key_0}
 
 
 def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]

@@ -14,10 +14,11 @@ from mashdesk.services.auth import AuthService
 from mashdesk.contacts.queue import QueueService
 from mashdesk.handover.service import HandoverService
 from mashdesk.stepdown.service import StepDownService
+from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS
 from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
-from ui.main_window import VIEW_ACTIONS, VIEWS
+from ui.view_registry import VIEW_ACTIONS, VIEWS
 
 pytestmark = pytest.mark.qt
 
@@ -95,9 +96,18 @@ def check_people(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-
     assert view.search.first.hasFocus() and view.search.first.isVisible()
 
 
+def check_ruleset(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "ruleset")
+    versions = RulesetService(ctx).versions(actor)
+    assert view.table.rowCount() == len(versions) == 2
+    assert view.table.item(0, 0).text() == versions[0].label and versions[0].status == "in force"
+    assert "family.domestic_abuse_current" in view.browser.toPlainText()  # the draft's differences
+    assert view.load_button.isVisible() == (actor.role == "admin")
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
-          "people": check_people}
+          "people": check_people, "ruleset": check_ruleset}
 
 
 def test_every_main_view_has_a_check() -> None:

@@ -23,9 +23,8 @@ from mashdesk import codes
 from mashdesk.errors import InputError
 from mashdesk.context import Actor
 from mashdesk.triage.service import TriageService
-from mashdesk.triage.threshold import ruleset
 from mashdesk.triage.views import ChildDecisionInput, ChildFacts, ThresholdInput
-from rules import TriageResult
+from rules import Ruleset, TriageResult
 from ui.keys import ReturnDoesNotSubmit
 
 HOUSEHOLD = 0
@@ -35,8 +34,7 @@ RAG_CSS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
 class _ChildDecision:
     """The decision widgets for one child."""
 
-    def __init__(self, facts: ChildFacts) -> None:
-        rules = ruleset()
+    def __init__(self, facts: ChildFacts, rules: Ruleset) -> None:
         self.facts = facts
         self.level = QComboBox()
         self.level.setAccessibleName(f"Level decided for {facts.name}")
@@ -93,6 +91,7 @@ class ThresholdDialog(ReturnDoesNotSubmit):
         self.resize(1150, 760)
         self._service, self._actor, self._contact, self._version = service, actor, contact_id, version
         self.children = service.child_facts(actor, contact_id)
+        self.rules = service.ruleset_for(actor, contact_id)  # the version in force when it was received
         self.result: TriageResult | None = None
         self.chosen: dict[int, set[str]] = {HOUSEHOLD: set(), **{c.person_id: set() for c in self.children}}
         previous = service.latest_assessments(actor, contact_id)
@@ -125,7 +124,7 @@ class ThresholdDialog(ReturnDoesNotSubmit):
         self.facts = QLabel(_facts_text(self.children))
         self.facts.setWordWrap(True)
 
-        self.decisions = [_ChildDecision(c) for c in self.children]
+        self.decisions = [_ChildDecision(c, self.rules) for c in self.children]
         decision_box = QGroupBox("Decision (one per child) — Ctrl+Enter proposes it for authorisation")
         grid = QGridLayout(decision_box)
         for col, head in enumerate(("Child", "Level", "Outcome", "Primary need", "Override reason", "Rationale")):
@@ -178,7 +177,7 @@ class ThresholdDialog(ReturnDoesNotSubmit):
 
     # -- indicators -----------------------------------------------------------------------------
     def _fill_tree(self) -> None:
-        rules = ruleset()
+        rules = self.rules
         domains: dict[str, QTreeWidgetItem] = {}
         for code, title in rules.domains.items():
             domains[code] = QTreeWidgetItem(self.tree, [title])
@@ -194,7 +193,7 @@ class ThresholdDialog(ReturnDoesNotSubmit):
 
     def _show_target(self) -> None:
         target = self.target.currentData()
-        household = ruleset().household_indicators
+        household = self.rules.household_indicators
         self.tree.blockSignals(True)
         for ident, item in self._items.items():
             item.setCheckState(0, Qt.CheckState.Checked if ident in self.chosen[target] else Qt.CheckState.Unchecked)
@@ -205,7 +204,7 @@ class ThresholdDialog(ReturnDoesNotSubmit):
 
     def _filter(self) -> None:
         words = self.search.text().lower().split()
-        household = ruleset().household_indicators
+        household = self.rules.household_indicators
         for ident, item in self._items.items():
             text = f"{item.text(0)} {ident}".lower()
             fits_target = self.target.currentData() != HOUSEHOLD or ident in household

@@ -5,7 +5,7 @@ the audit key's HMAC from now on. On SQLite ids are never reused (AUTOINCREMENT)
 PostgreSQL the privilege is also revoked from PUBLIC.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 from db.audit_guard import create_statements, drop_statements
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
