@@ -16,6 +16,10 @@ from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.demo.bulk import Rows, weighted
 from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS, GPS, SCHOOLS, TOWNS
+
+#: Children of 4 to 10 go to a primary school, older ones to a secondary school.
+PRIMARY = [s for s in SCHOOLS if "Primary" in s or "Junior" in s]
+SECONDARY = [s for s in SCHOOLS if s not in PRIMARY]
 from mashdesk.people import names
 from mashdesk.services.auth import ROLE_AGENCY, hash_password
 from mashdesk.validators import nhs_check_digit
@@ -159,8 +163,8 @@ class DemoBuilder:
                 ["Polish", "Romanian", "Turkish", "Urdu", "Portuguese", "Arabic", "Somali"]),
             "religion": None, "disabled": (not adult) and r.random() < 0.05, "disability_notes": None,
             "nhs_number": _nhs_number(r), "upn": None if adult or unborn else _upn(r),
-            "school": None if adult or unborn or (dob and (self.today - dob).days < 4 * 365)
-            else r.choice(SCHOOLS),
+            "school": None if adult or unborn or dob is None or (self.today - dob).days < 4 * 365
+            else r.choice(PRIMARY if (self.today - dob).days < 11 * 365 else SECONDARY),
             "gp": r.choice(GPS), "phone": f"07700 9{r.randint(0, 99999):05d}" if adult else None,
             "open_case": False, "cp_plan_current": False, "cp_plan_previous": (not adult) and r.random() < 0.04,
             "warning": "Violent adult: do not visit alone." if adult and r.random() < 0.02 else None,

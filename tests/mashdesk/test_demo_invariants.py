@@ -118,3 +118,15 @@ def test_decisions_and_authorisations_are_in_office_hours_in_order(demo):
             assert contact_status == "returned"
     # A step-down follows only an authorised decision.
     assert {c for _, c in step_downs} == {"closed"}
+
+
+def test_children_go_to_a_school_for_their_age(demo):
+    today = demo.now().date()
+    with demo.session_factory() as s:
+        rows = s.execute(select(Person.date_of_birth, Person.school).where(Person.school.is_not(None))).all()
+    assert rows
+    for dob, school in rows:
+        age = age_on(dob, today)
+        primary = "Primary" in school or "Junior" in school
+        assert 3 <= age <= 18, f"{school} for a child of {age}"
+        assert (age <= 11) if primary else (age >= 10), f"{school} for a child of {age}"
