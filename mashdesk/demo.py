@@ -33,6 +33,7 @@ from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.context import AppContext
 from mashdesk.contacts.service import children_display
+from mashdesk.meeting.demo import seed_demo as seed_meetings
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
@@ -946,6 +947,7 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = DemoJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.write()
+        seed_meetings(session, rng=random.Random(seed), now=now, calendar=ctx.calendar, user_ids=builder.user_ids)
         admin = builder.user_ids["demo.admin"]
         summary = DemoSummary(
             contacts=len(builder.rows.get("contacts", [])), people=len(builder.rows.get("people", [])),

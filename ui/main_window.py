@@ -45,7 +45,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "handover": "handover.read",
     "stepdowns": "stepdown.read",
     "strategy": "strategy.read",
-    "meeting": "queue.read",
+    "meeting": "meeting.read",
     "people": "person.match",
 }
 
@@ -81,9 +81,10 @@ def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from ui.views.planned_view import PlannedView
+    from mashdesk.meeting.service import MeetingService
+    from ui.meeting.view import MeetingView
 
-    return PlannedView("meeting")
+    return MeetingView(MeetingService(ctx), actor)
 
 
 def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
@@ -108,8 +109,9 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
 REST_MODULES = (
     "mashdesk.contacts.service", "mashdesk.drafts", "mashdesk.handover.service",
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
-    "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
-    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
+    "mashdesk.meeting.service", "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view",
+    "ui.handover.view",
+    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view",
     "ui.contacts.contact_form",
 )
 

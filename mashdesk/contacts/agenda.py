@@ -72,9 +72,13 @@ def overdue_check_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem
         yield AgendaItem(
             section="checks_overdue", kind="contact", record_id=contact_id,
             reference=contact_reference(contact_id), title=r.children_display,
-            reason=f"waiting on {', '.join(name for _, name in agencies)}: due {due}",
+            reason=f"waiting on {', '.join(_short(code) for code, _ in agencies)}: due {due}",
             brought_by=codes[0], urgency=0 if r.rag == "red" else 1 if r.rag == "amber" else 2,
             involves_school="education" in codes, person_ids=children)
+
+
+def _short(code: str) -> str:
+    return code.replace("_", " ").capitalize()
 
 
 def school_of(session: Session, contact_id: int) -> str | None:

@@ -71,6 +71,16 @@ class MeetingReads(Service):
         cal = self.ctx.calendar
         return day if cal.is_working_day(day) else cal.next_working_day(day)
 
+    def due_choices(self, day: date, count: int = 10) -> list[date]:
+        """Working days an action agreed on ``day`` may fall due, the configured default first."""
+        cal = self.ctx.calendar
+        first = cal.due("meeting_action", day)
+        assert isinstance(first, date)
+        days = [first]
+        while len(days) < count:
+            days.append(cal.next_working_day(days[-1]))
+        return days
+
     def agenda(self, actor: Actor, day: date) -> MeetingDetail:
         """The meeting of ``day`` as ``actor`` may see it: held items once opened, else the live agenda."""
         with self.read(actor, "meeting.read") as s:
