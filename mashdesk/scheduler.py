@@ -29,6 +29,7 @@ def desk_jobs() -> list[Job]:
     """Every scheduled job of the desk."""
     from mashdesk.contacts.notices import decision_deadline_notices
     from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
+    from mashdesk.meeting.notices import agenda_ready_notices, overdue_action_notices
     from mashdesk.stepdown.notices import step_down_deadline_notices
     from mashdesk.strategy.notices import strategy_deadline_notices
 
@@ -47,6 +48,11 @@ def desk_jobs() -> list[Job]:
             action="handover.mark_breached"),
         Job("stepdown-deadlines", "Early Help first contacts and reviews due soon or overdue", "interval",
             {"minutes": 15}, step_down_deadline_notices, action="notice.stepdown_deadlines"),
+        # From 09:15 until the meeting (calendar.toml: meeting_agenda_ready, meeting); raised once a day.
+        Job("meeting-agenda-ready", "The daily meeting's agenda is ready", "interval", {"minutes": 5},
+            agenda_ready_notices, action="notice.meeting_agenda"),
+        Job("meeting-actions-overdue", "Meeting actions past their due date", "interval", {"minutes": 30},
+            overdue_action_notices, action="notice.meeting_actions"),
     ]
 
 

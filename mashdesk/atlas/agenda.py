@@ -38,7 +38,7 @@ def atlas_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem]:
         reasons, urgency = [], 9
         for marker, _ in sorted(found, key=lambda f: LEVEL_RANK.get(f[0].level, 9)):
             label = view_of(marker, "").label
-            new = marker.created_at >= since
+            new = since <= marker.created_at < day.starts_at
             reasons.append(f"{label}: " + ("newly flagged" if new else f"review due {_day(marker.review_on)}"))
             urgency = min(urgency, LEVEL_RANK.get(marker.level, 3) + (0 if new else 3))
         yield AgendaItem(
