@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AtlasMarker, Contact, ContactPerson, DailyMeeting, MeetingAction, MeetingItem, Person, Referrer
-from db.references import contact_reference
+from db.references import contact_reference, person_reference
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.atlas.markers import KINDS as MARKER_KINDS
 from mashdesk.clock import LONDON
 from mashdesk.meeting.workflow import meeting_starts
 
@@ -24,6 +25,7 @@ ATTENDANCE = {"mash": "Daniel Okafor", "police": "DC Laura Hughes", "health": "G
 KINDS = [("cce", 5), ("cse", 4), ("county_lines", 3), ("missing", 4), ("gang", 2), ("syv", 2), ("trafficking", 1)]
 SOURCES = ["Police intelligence report", "Return home interview", "School safeguarding lead",
            "Youth Offending Service", "Atlas outreach worker", "Partner agency referral"]
+KIND_LABELS = {code: short for code, (short, _) in MARKER_KINDS.items()}
 DECISIONS = [("monitor", 5), ("agency_check", 3), ("strategy", 2), ("assessment", 2), ("step_down", 2), ("nfa", 3)]
 NOTES = {
     "monitor": "Known to the Atlas team; share any new intelligence at tomorrow's meeting.",
@@ -49,23 +51,26 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
 def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: WorkingCalendar,
               user_ids: dict[str, int]) -> None:
     today = now.astimezone(LONDON).date()
-    _markers(session, rng, now, today, user_ids["demo.atlas"])
+    marked = _markers(session, rng, now, today, user_ids["demo.atlas"])
     day, days = today, []
     while len(days) < DAYS:
         day = calendar.previous_working_day(day)
         days.append(day)
     for day in reversed(days):
-        _meeting(session, rng, calendar, day, today, user_ids)
+        _meeting(session, rng, calendar, day, today, user_ids, marked)
     session.flush()
 
 
-def _markers(session: Session, rng: random.Random, now: datetime, today: date, atlas_id: int) -> None:
+def _markers(session: Session, rng: random.Random, now: datetime, today: date,
+             atlas_id: int) -> list[tuple[int, str]]:
+    """Markers on some older children; returns (person id, "Atlas: KIND") of the markers noted earlier."""
     children = session.scalars(
         select(Person.id).join(ContactPerson, ContactPerson.person_id == Person.id)
         .where(ContactPerson.role == "child", Person.date_of_birth <= today - timedelta(days=11 * 365),
                Person.date_of_birth > today - timedelta(days=18 * 365))
         .distinct().order_by(Person.id).limit(4000)).all()
     chosen = rng.sample(children, min(len(children), max(12, len(children) // 40)))
+    marked = []
     for n, person_id in enumerate(chosen):
         noted = today - timedelta(days=rng.randint(3, 200))
         created = datetime.combine(noted, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=11)
@@ -74,15 +79,19 @@ def _markers(session: Session, rng: random.Random, now: datetime, today: date, a
         review = noted + timedelta(days=90)
         if n % 9 == 4:  # a review that has come due
             review = today - timedelta(days=rng.randint(0, 10))
+        kind = _pick(rng, KINDS)
         session.add(AtlasMarker(
-            person_id=person_id, kind=_pick(rng, KINDS), level=rng.choice(["high", "medium", "medium", "low"]),
+            person_id=person_id, kind=kind, level=rng.choice(["high", "medium", "medium", "low"]),
             source=rng.choice(SOURCES), noted_on=min(noted, review - timedelta(days=1)), review_on=review,
             restricted=rng.random() < 0.2, created_at=created, created_by_id=atlas_id, is_demo=True,
             updated_by_id=atlas_id))
+        if n >= 3:
+            marked.append((person_id, kind))
+    return marked
 
 
 def _meeting(session: Session, rng: random.Random, calendar: WorkingCalendar, day: date, today: date,
-             users: dict[str, int]) -> None:
+             users: dict[str, int], marked: list[tuple[int, str]]) -> None:
     starts = meeting_starts(calendar, day)
     since = meeting_starts(calendar, calendar.previous_working_day(day))
     rows = session.execute(
@@ -114,6 +123,20 @@ def _meeting(session: Session, rng: random.Random, calendar: WorkingCalendar, da
         if rng.random() < 0.45 or school:
             agency, text = ACTIONS[0] if school else rng.choice(ACTIONS[1:])
             _action(session, rng, calendar, m, item, day, today, users, agency, text, school)
+    if marked:  # the Atlas team brings a child it has flagged
+        person_id, kind = rng.choice(marked)
+        name = session.execute(select(Person.first_name, Person.last_name).where(Person.id == person_id)).one()
+        item = MeetingItem(
+            meeting_id=m.id, position=len(rows), section="atlas", kind="person", record_id=person_id,
+            reference=person_reference(person_id), title=f"{name[0]} {name[1]}",
+            reason=f"Atlas: {KIND_LABELS[kind]}: intelligence shared by the Atlas team", brought_by="atlas",
+            urgency=1, involves_school=False, restricted_to=[], person_ids=[person_id],
+            note="Atlas worker to offer a return home interview; police to share intelligence on associates.",
+            decision="monitor", decided_at=starts, decided_by_id=users["demo.manager"],
+            updated_by_id=users["demo.manager"], created_at=starts, updated_at=starts)
+        session.add(item)
+        session.flush()
+        _action(session, rng, calendar, m, item, day, today, users, *ACTIONS[4], None)
 
 
 def _action(session: Session, rng: random.Random, calendar: WorkingCalendar, m: DailyMeeting, item: MeetingItem,
@@ -127,7 +150,8 @@ def _action(session: Session, rng: random.Random, calendar: WorkingCalendar, m: 
         "atlas": "Jordan Reid"}[agency]
     stamp = m.opened_at
     session.add(MeetingAction(
-        meeting_id=m.id, item_id=item.id, contact_id=item.record_id, action=text, owner=owner[:120],
+        meeting_id=m.id, item_id=item.id, contact_id=item.record_id if item.kind == "contact" else None,
+        action=text, owner=owner[:120],
         owner_user_id=users[owner_user] if owner_user and not school else None, owner_agency=agency,
         school=school, due=due, status="done" if done else "open",
         done_at=datetime.combine(due, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=15) if done else None,

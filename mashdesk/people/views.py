@@ -23,6 +23,8 @@ class PersonMatch:
     contacts_12m: int
     referrals_12m: int
     flags: tuple[str, ...]
+    #: The Atlas team's markers as the reader may see them ("Atlas: CCE, high").
+    atlas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

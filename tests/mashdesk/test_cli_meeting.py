@@ -1,0 +1,58 @@
+"""``mashdesk meeting agenda`` and ``mashdesk meeting minutes`` exactly as interfaces.md says, on demo data."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from mashdesk.cli import run
+from mashdesk.demo import build_demo
+from mashdesk.documents.base import MARKING
+
+
+@pytest.fixture
+def demo_db(ctx, db_url, monkeypatch):  # type: ignore[no-untyped-def]
+    build_demo(ctx, 300, seed=5)
+    monkeypatch.setenv("MASHDESK_PASSWORD", "demo")
+    return db_url
+
+
+def _agenda(db: str, day: str, user: str, capsys) -> dict:  # type: ignore[no-untyped-def]
+    assert run(["meeting", "agenda", "--date", day, "--as", user, "--db", db]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_agenda_json_per_reader_and_minutes_redacted_per_reader(ctx, demo_db, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    today = _agenda(demo_db, "2026-11-23", "demo.manager", capsys)
+    assert today["date"] == "2026-11-23" and today["items"]
+    assert {"kind", "record", "reason", "agency"} <= set(today["items"][0])
+    assert {it["kind"] for it in today["items"]} <= {"contact", "edt_entry", "person", "strategy_discussion",
+                                                    "step_down", "meeting_action", "note"}
+    held = _agenda(demo_db, "2026-11-20", "demo.manager", capsys)  # a demo meeting: held and closed
+    assert held["items"] and all(it["decision"] for it in held["items"])
+    education = _agenda(demo_db, "2026-11-20", "demo.education", capsys)
+    assert 0 < len(education["items"]) < len(held["items"])
+    assert [it for it in held["items"] if it["section"] == "atlas"]  # the Atlas team brought a child
+    assert not [it for it in education["items"] if it["section"] == "atlas"]
+    pages = {}
+    for user in ("demo.manager", "demo.education"):
+        out = tmp_path / f"{user}.pdf"
+        assert run(["meeting", "minutes", "--date", "2026-11-20", "--as", user, "--out", str(out),
+                    "--db", demo_db]) == 0
+        assert json.loads(capsys.readouterr().out)["out"] == str(out)
+        pages[user] = [p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages]
+        for n, page in enumerate(pages[user], start=1):
+            assert page.count(MARKING) == 2 and f"Page {n} of {len(pages[user])}" in page
+    manager, edu = "\n".join(pages["demo.manager"]), "\n".join(pages["demo.education"])
+    assert "Prepared for Tom Whitfield" in edu and "Prepared for Daniel Okafor" in manager
+    assert len(edu) < len(manager)
+
+
+def test_bad_date_exits_2_naming_the_field(demo_db, capsys):  # type: ignore[no-untyped-def]
+    assert run(["meeting", "agenda", "--date", "23/11/2026", "--as", "demo.manager", "--db", demo_db]) == 2
+    assert "--date" in capsys.readouterr().err
+    assert run(["meeting", "agenda", "--date", "2026-11-23", "--as", "demo.earlyhelp", "--db", demo_db]) == 1
+    assert "may not" in capsys.readouterr().err  # the agenda is not Early Help's: refused with exit 1
