@@ -76,7 +76,7 @@ def _markers(session: Session, rng: random.Random, now: datetime, today: date,
         created = datetime.combine(noted, datetime.min.time(), tzinfo=LONDON) + timedelta(hours=11)
         if n < 3:  # newly flagged since yesterday's meeting
             noted, created = today, now - timedelta(hours=rng.randint(1, 12))
-        review = noted + timedelta(days=90)
+        review = today + timedelta(days=rng.randint(7, 120))
         if n % 9 == 4:  # a review that has come due
             review = today - timedelta(days=rng.randint(0, 10))
         kind = _pick(rng, KINDS)

@@ -147,7 +147,8 @@ class MeetingReads(Service):
             closed_by=users.get(meeting.closed_by_id or 0, "") if meeting else "",
             items=tuple(out), actions=shown_actions,
             addenda=tuple(AddendumView(x.at, x.by_name, x.text, refs.get(x.item_id or 0, "")) for x in addenda),
-            allowed=workflow.available_actions(status, actor.role), reader=f"{actor.display_name} "
+            allowed=tuple(a for a in workflow.available_actions(status, actor.role)
+                          if a != "open" or day <= self.today()), reader=f"{actor.display_name} "
             f"({actor.role_name})", partial=actor.role == "education")
 
     def actions(self, actor: Actor, which: str = "mine") -> list[ActionRow]:

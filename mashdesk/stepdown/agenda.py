@@ -12,6 +12,7 @@ from db.models import Contact, StepDown
 from db.references import step_down_reference
 from mashdesk.agenda import AgendaDay, AgendaItem
 from mashdesk.clock import LONDON
+from mashdesk.stepdown.centres import early_help_config
 from mashdesk.stepdown.workflow import FIRST_CONTACT_RUNNING, REVIEW_RUNNING, STATUSES
 
 REFUSED = ("consent_refused", "declined")
@@ -19,6 +20,7 @@ REFUSED = ("consent_refused", "declined")
 
 def step_down_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem]:
     at = day.starts_at
+    centres = early_help_config()
     rows = session.execute(
         select(StepDown.id, StepDown.status, StepDown.centre, StepDown.first_contact_due_at,
                StepDown.next_review_due_at, StepDown.declined_reason, Contact.children_display, Contact.cin_source)
@@ -33,10 +35,10 @@ def step_down_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem]:
             reason = STATUSES[r.status] + (f": {r.declined_reason}" if r.declined_reason else "")
             urgency = 0
         elif r.status in FIRST_CONTACT_RUNNING:
-            reason = f"first contact overdue since {_when(r.first_contact_due_at)} ({r.centre or 'no centre'})"
+            reason = f"first contact overdue since {_when(r.first_contact_due_at)} ({centres.centre_name(r.centre, short=True)})"
             urgency = 1
         else:
-            reason = f"review overdue since {_when(r.next_review_due_at)} ({r.centre or 'no centre'})"
+            reason = f"review overdue since {_when(r.next_review_due_at)} ({centres.centre_name(r.centre, short=True)})"
             urgency = 2
         yield AgendaItem(
             section="step_downs", kind="step_down", record_id=r.id, reference=step_down_reference(r.id),

@@ -92,7 +92,7 @@ class MeetingView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("meetingAgenda")
         self.table.setAccessibleName("Today's agenda")
-        _list_table(self.table, COLUMNS, (100, 130, 190, 380, 80, 120))
+        _list_table(self.table, COLUMNS, (95, 170, 160, 300, 70, 140))
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=lambda: self.run("record"),
                   context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=lambda: self.run("record"),
@@ -112,7 +112,7 @@ class MeetingView(QWidget):
             b.clicked.connect(lambda _=False, a=action: self.run(a))
             QShortcut(QKeySequence(key), self, activated=lambda a=action: self.run(a))
             self.buttons[action] = b
-            grid.addWidget(b, i // 4, i % 4)
+            grid.addWidget(b, i // 3, i % 3)
         self.save_button = QPushButton("&Save minutes…")
         self.save_button.setToolTip("Save the minutes as you may read them (Ctrl+S)")
         self.print_button = QPushButton("&Print minutes…")
@@ -122,8 +122,8 @@ class MeetingView(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_minutes)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_minutes)
         n = len(BUTTONS)
-        grid.addWidget(self.save_button, n // 4, n % 4)
-        grid.addWidget(self.print_button, (n + 1) // 4, (n + 1) % 4)
+        grid.addWidget(self.save_button, n // 3, n % 3)
+        grid.addWidget(self.print_button, (n + 1) // 3, (n + 1) % 3)
 
         self.which = QComboBox()
         self.which.setAccessibleName("Which actions to list")
@@ -156,7 +156,7 @@ class MeetingView(QWidget):
         top = QSplitter()
         top.addWidget(self.table)
         top.addWidget(right)
-        top.setSizes([1000, 400])
+        top.setSizes([950, 330])
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -199,11 +199,16 @@ class MeetingView(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(d.items))
         for i, it in enumerate(d.items):
-            values = (it.reference, it.section_title, it.title, it.reason, brings(it.brought_by),
+            first = i == 0 or d.items[i - 1].section != it.section  # each section's name once, on its first row
+            values = (it.reference, it.section_title if first else "", it.title, it.reason, brings(it.brought_by),
                       it.decision_label or ("—" if it.item_id else ""))
             for col, value in enumerate(values):
                 cell = QTableWidgetItem(value)
-                cell.setToolTip(value + ("\n" + "\n".join(it.atlas) if it.atlas else ""))
+                cell.setToolTip((value or it.section_title) + ("\n" + "\n".join(it.atlas) if it.atlas else ""))
+                if col == 1:
+                    font = cell.font()
+                    font.setBold(True)
+                    cell.setFont(font)
                 if col == 3 and it.urgency == 0:
                     cell.setForeground(QColor("#b00020"))
                 if col == 2 and it.atlas:
