@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from db.models import AtlasMarker, Person
 from db.references import person_reference
 from mashdesk.atlas.markers import KINDS, LEVELS, MarkerView
@@ -28,6 +30,14 @@ class MarkerInput:
 
 class AtlasService(Service):
     """Markers on a person: read by those who may read the person, kept by the Atlas team."""
+
+    def names(self, actor: Actor, person_ids: list[int]) -> list[tuple[int, str]]:
+        """The people a marker may be put on, by name (for the Atlas team's choice)."""
+        with self.read(actor, "atlas.read") as s:
+            rows = s.execute(select(Person.id, Person.first_name, Person.last_name)
+                             .where(Person.id.in_(person_ids))).all()
+        found = {pid: f"{first} {last}" for pid, first, last in rows}
+        return [(pid, found[pid]) for pid in person_ids if pid in found]
 
     def markers(self, actor: Actor, person_id: int) -> list[MarkerView]:
         with self.read(actor, "atlas.read") as s:

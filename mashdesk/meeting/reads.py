@@ -131,7 +131,8 @@ class MeetingReads(Service):
                 decision=row.decision if row else None,
                 decision_label=workflow.DECISIONS.get(row.decision or "", "") if row else "",
                 decided_by=users.get(row.decided_by_id or 0, "") if row else "",
-                by_hand=bool(row and row.by_hand), school=row.school if row else None, actions=tuple(mine)))
+                by_hand=bool(row and row.by_hand), school=row.school if row else None, actions=tuple(mine),
+                person_ids=shown.person_ids))
         items_by_id = {r.id: it for it, r in zip(items, rows, strict=True) if r is not None}
         shown_actions = tuple(
             action_row(a, day, refs.get(a.item_id or 0, ""), users, actor, today) for a in actions

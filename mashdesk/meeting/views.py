@@ -58,6 +58,8 @@ class AgendaRow:
     by_hand: bool
     school: str | None
     actions: tuple[ActionRow, ...]
+    #: The people it concerns (empty where the detail is withheld).
+    person_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mashdesk.atlas.service import AtlasService
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
@@ -36,25 +35,10 @@ from mashdesk.meeting.service import MeetingService
 from mashdesk.meeting.views import ActionRow, AgendaRow, MeetingDetail
 from mashdesk.meeting.workflow import TRANSITIONS, Owner
 from ui.meeting.detail import brings, item_html
+from ui.meeting.layout import ACTION_COLUMNS, ACTION_LISTS, BUTTONS, COLUMNS, list_table
+from ui.meeting.marker_dialog import MarkerDialog
 from ui.meeting.dialogs import ActionDialog, AddItemDialog, AttendanceDialog, NoteDialog, RecordDialog
 from ui.printing import print_document, save_document
-
-COLUMNS = ("Ref", "Section", "About", "Why", "Brings", "Decision")
-ACTION_COLUMNS = ("Ref", "Item", "Action", "Owner", "School", "Due", "Status")
-#: action → (button text, shortcut, accessible description).
-BUTTONS: dict[str, tuple[str, str, str]] = {
-    "open": ("&Open meeting", "Ctrl+O", "Open today's meeting: the agenda becomes its items"),
-    "attendance": ("Atte&ndance…", "Ctrl+Shift+A", "Record who attended for each agency"),
-    "record": ("&Record item…", "Ctrl+D", "Record the chosen item's note and decision"),
-    "add_action": ("Add a&ction…", "Ctrl+J", "Add an action with an owner and a due date"),
-    "add_item": ("Add &item…", "Ctrl+Shift+I", "Add a contact or free text to the agenda"),
-    "close": ("C&lose meeting", "Ctrl+Shift+L", "Close the meeting: the minutes are locked"),
-    "addendum": ("Adden&dum…", "Ctrl+Shift+M", "Add to the locked minutes, stamped with who and when"),
-}
-#: The actions list: label → which (``MeetingService.actions``), or None for this meeting's actions.
-ACTION_LISTS = [("Agreed at this meeting", None), ("My open actions", "mine"),
-                ("Actions for schools", "schools"), ("All open actions I follow up", "open")]
-
 
 class MeetingView(QWidget):
     loaded = Signal()
@@ -63,7 +47,7 @@ class MeetingView(QWidget):
     def __init__(self, service: MeetingService, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("meetingView")
-        self.service, self.actor = service, actor
+        self.service, self.actor, self.atlas = service, actor, AtlasService(service.ctx)
         self.day = service.meeting_day()
         self.current: MeetingDetail | None = None
         self.action_rows: list[ActionRow] = []
@@ -92,7 +76,7 @@ class MeetingView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("meetingAgenda")
         self.table.setAccessibleName("Today's agenda")
-        _list_table(self.table, COLUMNS, (95, 170, 160, 300, 70, 140))
+        list_table(self.table, COLUMNS, (95, 170, 160, 300, 70, 140))
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=lambda: self.run("record"),
                   context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, activated=lambda: self.run("record"),
@@ -121,9 +105,13 @@ class MeetingView(QWidget):
         self.print_button.clicked.connect(self.print_minutes)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_minutes)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_minutes)
-        n = len(BUTTONS)
-        grid.addWidget(self.save_button, n // 3, n % 3)
-        grid.addWidget(self.print_button, (n + 1) // 3, (n + 1) % 3)
+        self.marker_button = QPushButton("Atlas mar&ker…")
+        self.marker_button.setToolTip("The Atlas team: put a marker on a child of the chosen item (Ctrl+Shift+K)")
+        self.marker_button.setAccessibleName("Add an Atlas marker to a child of the chosen item")
+        self.marker_button.clicked.connect(self.add_marker)
+        QShortcut(QKeySequence("Ctrl+Shift+K"), self, activated=self.add_marker)
+        for n, extra in enumerate((self.save_button, self.print_button, self.marker_button), start=len(BUTTONS)):
+            grid.addWidget(extra, n // 3, n % 3)
 
         self.which = QComboBox()
         self.which.setAccessibleName("Which actions to list")
@@ -134,7 +122,7 @@ class MeetingView(QWidget):
         self.actions = QTableWidget(0, len(ACTION_COLUMNS))
         self.actions.setObjectName("meetingActions")
         self.actions.setAccessibleName("Actions")
-        _list_table(self.actions, ACTION_COLUMNS, (80, 80, 300, 170, 170, 90, 80))
+        list_table(self.actions, ACTION_COLUMNS, (80, 80, 300, 170, 170, 90, 80))
         self.done_button = QPushButton("Mark action &done…")
         self.done_button.setToolTip("Mark the chosen action done with a note (Ctrl+Shift+D)")
         self.done_button.setAccessibleName("Mark the chosen action done with a note")
@@ -253,6 +241,7 @@ class MeetingView(QWidget):
             return
         item = self.current.items[row] if 0 <= row < len(self.current.items) else None
         self.detail.setHtml(item_html(self.current, item))
+        self.marker_button.setEnabled(bool(item and item.person_ids))
 
     def chosen(self) -> AgendaRow | None:
         row = self.table.currentRow()
@@ -264,6 +253,7 @@ class MeetingView(QWidget):
             b.setVisible(self.actor.may(TRANSITIONS[action][1]))
             b.setEnabled(action in allowed)
         self.done_button.setVisible(self.actor.may("meeting.action_done"))
+        self.marker_button.setVisible(self.actor.may("atlas.manage"))
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "contact" and url.path().isdigit():
@@ -352,6 +342,21 @@ class MeetingView(QWidget):
         self.refresh()
         self.message.setText(f"{act.reference} marked done.")
 
+    def add_marker(self) -> None:
+        item = self.chosen()
+        if item is None or not item.person_ids or not self.actor.may("atlas.manage"):
+            return
+        dlg = MarkerDialog(self.atlas.names(self.actor, list(item.person_ids)), self.service.today(), self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.atlas.add(self.actor, dlg.value())
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Marker not added", str(exc))
+            return
+        self.refresh()
+        self.message.setText(f"Atlas marker added to {dlg.person.currentText()}.")
+
     # -- the minutes ------------------------------------------------------------------------------------
     def _build(self) -> bytes | None:
         try:
@@ -377,18 +382,3 @@ class MeetingView(QWidget):
             self.actor, d.day, d.meeting_id, printer, pdf))
         if printed is not None:
             self.message.setText(f"Printed the minutes of {d.day.strftime('%d %b %Y')}.")
-
-
-def _list_table(table: QTableWidget, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(26)
-    for col, width in enumerate(widths):
-        table.setColumnWidth(col, width)

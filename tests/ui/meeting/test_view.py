@@ -15,6 +15,7 @@ from mashdesk.meeting.service import MeetingService
 from mashdesk.meeting.workflow import Owner
 from tests.ui.driving import CTRL, SHIFT, Keys, open_view, reactivate, when_modal
 from ui.meeting.dialogs import ActionDialog, AttendanceDialog, NoteDialog, RecordDialog
+from ui.meeting.marker_dialog import MarkerDialog
 
 pytestmark = pytest.mark.qt
 MONDAY = date(2026, 11, 23)
@@ -114,3 +115,28 @@ def test_the_education_lead_sees_its_share_and_marks_a_school_action_done(qtbot,
     keys.press(Qt.Key.Key_D, CTRL | SHIFT)
     reactivate(qtbot, window)
     assert view.actions.rowCount() == 0 and "marked done" in view.message.text()
+
+
+def test_the_atlas_team_marks_a_child_from_the_agenda_and_the_marker_shows(qtbot, ctx, actors, build):
+    build.contact("Red", "red")
+    window, view = open_view(qtbot, ctx, actors["atlas"], "meeting")
+    assert view.marker_button.isVisible() and view.marker_button.isEnabled()
+    assert not view.buttons["open"].isVisible()
+    keys = Keys(qtbot)
+    view.table.setFocus()
+
+    def marker(dialog):  # type: ignore[no-untyped-def]
+        assert dialog.person.currentText() == "Red Testchild"
+        keys.press(Qt.Key.Key_Tab)
+        keys.type("County")  # the kind
+        keys.press(Qt.Key.Key_Tab)
+        keys.press(Qt.Key.Key_Tab)
+        keys.type("Return home interview")
+        keys.press(Qt.Key.Key_Return)
+
+    when_modal(MarkerDialog, marker)
+    keys.press(Qt.Key.Key_K, CTRL | SHIFT)
+    reactivate(qtbot, window)
+    assert "added to Red Testchild" in view.message.text()
+    assert "Atlas: County lines, high" in view.detail.toPlainText()
+    assert "Atlas: County lines, high" in view.table.item(0, 2).toolTip()
