@@ -21,7 +21,7 @@ from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
 COMMANDS = {"init", "demo", "audit verify", "triage", "due", "import persons", "match", "pack strategy",
-            "handover"}
+            "handover", "meeting agenda", "meeting minutes"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -29,6 +29,8 @@ ACTOR_ARGUMENTS = {
     "match": ["--first-name", "A", "--last-name", "B"],
     "pack strategy": ["--discussion", "1", "--out", "pack.pdf"],
     "handover": ["--date", "2026-11-23", "--out", "handover.pdf"],
+    "meeting agenda": ["--date", "2026-11-23"],
+    "meeting minutes": ["--date", "2026-11-23", "--out", "minutes.pdf"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {
