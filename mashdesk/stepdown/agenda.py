@@ -35,10 +35,12 @@ def step_down_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem]:
             reason = STATUSES[r.status] + (f": {r.declined_reason}" if r.declined_reason else "")
             urgency = 0
         elif r.status in FIRST_CONTACT_RUNNING:
-            reason = f"first contact overdue since {_when(r.first_contact_due_at)} ({centres.centre_name(r.centre, short=True)})"
+            centre = centres.centre_name(r.centre, short=True)
+            reason = f"first contact overdue since {_when(r.first_contact_due_at)} ({centre})"
             urgency = 1
         else:
-            reason = f"review overdue since {_when(r.next_review_due_at)} ({centres.centre_name(r.centre, short=True)})"
+            centre = centres.centre_name(r.centre, short=True)
+            reason = f"review overdue since {_when(r.next_review_due_at)} ({centre})"
             urgency = 2
         yield AgendaItem(
             section="step_downs", kind="step_down", record_id=r.id, reference=step_down_reference(r.id),

@@ -25,7 +25,8 @@ def _agenda(db: str, day: str, user: str, capsys) -> dict:  # type: ignore[no-un
     return json.loads(capsys.readouterr().out)
 
 
-def test_agenda_json_per_reader_and_minutes_redacted_per_reader(ctx, demo_db, tmp_path, capsys):  # type: ignore[no-untyped-def]
+def test_agenda_json_per_reader_and_minutes_redacted_per_reader(  # type: ignore[no-untyped-def]
+        ctx, demo_db, tmp_path, capsys):
     today = _agenda(demo_db, "2026-11-23", "demo.manager", capsys)
     assert today["date"] == "2026-11-23" and today["items"]
     assert {"kind", "record", "reason", "agency"} <= set(today["items"][0])

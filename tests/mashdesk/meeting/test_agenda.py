@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from db.models import AgencyCheck, Contact, StepDown
+from db.models import AgencyCheck, StepDown
 from mashdesk.agenda import AgendaItem
 from mashdesk.meeting import sources
 from mashdesk.meeting.service import MeetingService
@@ -61,7 +59,8 @@ def test_strategy_discussions_to_convene_or_due(ctx, actors, build, clock):
     StrategyService(ctx).convene(actors["manager"], other, "Disclosure at school")
     clock.now += timedelta(days=3)
     got = _items(ctx, actors["manager"], "strategy")
-    assert [it.reason for it in got] == ["overdue — to convene: due Fri 20 Nov 10:00", "to convene: due Mon 23 Nov 10:00"]
+    assert [it.reason for it in got] == ["overdue — to convene: due Fri 20 Nov 10:00",
+                                         "to convene: due Mon 23 Nov 10:00"]
     assert got[0].kind == "strategy_discussion" and got[0].reference.startswith("ST-")
 
 
