@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from mashdesk.atlas.markers import KINDS, LEVELS
+from mashdesk.atlas.markers import KINDS, LEVELS, MarkerView
 from mashdesk.atlas.service import MarkerInput
 from mashdesk.errors import InputError
 from ui.people.person_search import parse_dob
@@ -48,15 +48,51 @@ class MarkerDialog(_Dialog):
         self.person.setFocus()
 
     def value(self) -> MarkerInput:
-        dates = []
-        for field, name in ((self.noted, "noted_on"), (self.review, "review_on")):
-            try:
-                day = parse_dob(field.text())
-            except ValueError:
-                day = None
-            if day is None:
-                raise InputError(f"{name.replace('_', ' ')}: give a date as DD/MM/YYYY", name)
-            dates.append(day)
         return MarkerInput(person_id=self.person.currentData(), kind=self.kind.currentData(),
-                           level=self.level.currentData(), source=self.source.text(), noted_on=dates[0],
-                           review_on=dates[1], restricted=self.restricted.isChecked())
+                           level=self.level.currentData(), source=self.source.text(),
+                           noted_on=read_date(self.noted, "noted_on"), review_on=read_date(self.review, "review_on"),
+                           restricted=self.restricted.isChecked())
+
+
+def read_date(field: QLineEdit, name: str) -> date:
+    try:
+        day = parse_dob(field.text())
+    except ValueError:
+        day = None
+    if day is None:
+        raise InputError(f"{name.replace('_', ' ')}: give a date as DD/MM/YYYY", name)
+    return day
+
+
+class ReviewDialog(_Dialog):
+    """A marker's review: the next review date and the level now, or the marker ended."""
+
+    def __init__(self, markers: list[tuple[str, MarkerView]], today: date, parent: QWidget | None = None) -> None:
+        super().__init__("Review Atlas markers", parent)
+        self.marker = QComboBox()
+        self.marker.setAccessibleName("Marker")
+        for name, m in markers:
+            due = f", review {m.review_on.strftime('%d %b %Y')}" if m.review_on else ""
+            self.marker.addItem(f"{name} — {m.label}{due}", m)
+        self.level = QComboBox()
+        self.level.setAccessibleName("Level of concern now")
+        for code in reversed(LEVELS):
+            self.level.addItem(code.capitalize(), code)
+        self.review = QLineEdit((today + DEFAULT_REVIEW).strftime("%d/%m/%Y"))
+        self.review.setAccessibleName("Next review (DD/MM/YYYY)")
+        self.end = QCheckBox("&End the marker: the concern no longer stands")
+        self.row("&Marker:", self.marker)
+        self.row("&Level now:", self.level)
+        self.row("&Next review:", self.review)
+        self.form.addRow(self.end)
+        self.marker.currentIndexChanged.connect(self._level_of_marker)
+        self._level_of_marker()
+        self.marker.setFocus()
+
+    def _level_of_marker(self) -> None:
+        m = self.marker.currentData()
+        if m is not None and m.level:
+            self.level.setCurrentIndex(max(self.level.findData(m.level), 0))
+
+    def review_on(self) -> date:
+        return read_date(self.review, "review_on")

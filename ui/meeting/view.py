@@ -36,7 +36,7 @@ from mashdesk.meeting.views import ActionRow, AgendaRow, MeetingDetail
 from mashdesk.meeting.workflow import TRANSITIONS, Owner
 from ui.meeting.detail import brings, item_html
 from ui.meeting.layout import ACTION_COLUMNS, ACTION_LISTS, BUTTONS, COLUMNS, list_table
-from ui.meeting.marker_dialog import MarkerDialog
+from ui.meeting import atlas_actions
 from ui.meeting.dialogs import ActionDialog, AddItemDialog, AttendanceDialog, NoteDialog, RecordDialog
 from ui.printing import print_document, save_document
 
@@ -105,12 +105,9 @@ class MeetingView(QWidget):
         self.print_button.clicked.connect(self.print_minutes)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_minutes)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_minutes)
-        self.marker_button = QPushButton("Atlas mar&ker…")
-        self.marker_button.setToolTip("The Atlas team: put a marker on a child of the chosen item (Ctrl+Shift+K)")
-        self.marker_button.setAccessibleName("Add an Atlas marker to a child of the chosen item")
-        self.marker_button.clicked.connect(self.add_marker)
-        QShortcut(QKeySequence("Ctrl+Shift+K"), self, activated=self.add_marker)
-        for n, extra in enumerate((self.save_button, self.print_button, self.marker_button), start=len(BUTTONS)):
+        self.marker_button, self.review_button = atlas_actions.buttons(self)
+        extras = (self.save_button, self.print_button, self.marker_button, self.review_button)
+        for n, extra in enumerate(extras, start=len(BUTTONS)):
             grid.addWidget(extra, n // 3, n % 3)
 
         self.which = QComboBox()
@@ -242,6 +239,7 @@ class MeetingView(QWidget):
         item = self.current.items[row] if 0 <= row < len(self.current.items) else None
         self.detail.setHtml(item_html(self.current, item))
         self.marker_button.setEnabled(bool(item and item.person_ids))
+        self.review_button.setEnabled(bool(item and item.person_ids and item.atlas))
 
     def chosen(self) -> AgendaRow | None:
         row = self.table.currentRow()
@@ -254,6 +252,7 @@ class MeetingView(QWidget):
             b.setEnabled(action in allowed)
         self.done_button.setVisible(self.actor.may("meeting.action_done"))
         self.marker_button.setVisible(self.actor.may("atlas.manage"))
+        self.review_button.setVisible(self.actor.may("atlas.manage"))
 
     def _link(self, url: QUrl) -> None:
         if url.scheme() == "contact" and url.path().isdigit():
@@ -343,19 +342,10 @@ class MeetingView(QWidget):
         self.message.setText(f"{act.reference} marked done.")
 
     def add_marker(self) -> None:
-        item = self.chosen()
-        if item is None or not item.person_ids or not self.actor.may("atlas.manage"):
-            return
-        dlg = MarkerDialog(self.atlas.names(self.actor, list(item.person_ids)), self.service.today(), self)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.atlas.add(self.actor, dlg.value())
-        except MashDeskError as exc:
-            QMessageBox.warning(self, "Marker not added", str(exc))
-            return
-        self.refresh()
-        self.message.setText(f"Atlas marker added to {dlg.person.currentText()}.")
+        atlas_actions.add_marker(self)
+
+    def review_markers(self) -> None:
+        atlas_actions.review_markers(self)
 
     # -- the minutes ------------------------------------------------------------------------------------
     def _build(self) -> bytes | None:

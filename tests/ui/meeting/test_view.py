@@ -3,7 +3,7 @@ education lead's share and school actions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from db.models import MeetingAction, StrategyDiscussion
+from mashdesk.atlas.service import AtlasService
 from mashdesk.meeting.service import MeetingService
 from mashdesk.meeting.workflow import Owner
 from tests.ui.driving import CTRL, SHIFT, Keys, open_view, reactivate, when_modal
 from ui.meeting.dialogs import ActionDialog, AttendanceDialog, NoteDialog, RecordDialog
-from ui.meeting.marker_dialog import MarkerDialog
+from ui.meeting.marker_dialog import MarkerDialog, ReviewDialog
 
 pytestmark = pytest.mark.qt
 MONDAY = date(2026, 11, 23)
@@ -140,3 +141,26 @@ def test_the_atlas_team_marks_a_child_from_the_agenda_and_the_marker_shows(qtbot
     assert "added to Red Testchild" in view.message.text()
     assert "Atlas: County lines, high" in view.detail.toPlainText()
     assert "Atlas: County lines, high" in view.table.item(0, 2).toolTip()
+
+
+def test_the_atlas_team_reviews_a_marker_past_its_review_date(qtbot, ctx, actors, build):
+    kid = build.person("Kai")
+    build.marker(kid, "missing", "medium", review_on=MONDAY - timedelta(days=2))
+    window, view = open_view(qtbot, ctx, actors["atlas"], "meeting")
+    assert view.table.item(0, 0).text() == f"P-{kid:06d}" and "review due 21 Nov 2026" in view.table.item(0, 3).text()
+    keys = Keys(qtbot)
+    view.table.setFocus()
+
+    def review(dialog):  # type: ignore[no-untyped-def]
+        assert dialog.marker.currentText().startswith("Kai Testchild — Atlas: Missing, medium")
+        keys.press(Qt.Key.Key_Tab)
+        keys.type("High")
+        keys.press(Qt.Key.Key_Return)
+
+    when_modal(ReviewDialog, review)
+    keys.press(Qt.Key.Key_R, CTRL | SHIFT)
+    reactivate(qtbot, window)
+    assert "Atlas marker reviewed" in view.message.text()
+    assert view.count.text() == "0 items"  # reviewed: no longer due, so off the agenda
+    (marker,) = AtlasService(ctx).markers(actors["atlas"], kid)
+    assert (marker.level, marker.review_on) == ("high", date(2027, 2, 15))
