@@ -148,9 +148,13 @@ class Owner:
 
 def may_complete(role: str, user_id: int, agency: str | None, owner_user_id: int | None,
                  owner_agency: str | None) -> bool:
-    """An action is marked done by its owner, by its owning agency's people, or by a manager."""
-    return role == "manager" or owner_user_id == user_id or (
-        owner_agency is not None and owner_agency == agency)
+    """An action is marked done by its owner (a person), or by any of the owning agency's people when no one
+    person owns it, or by a manager."""
+    if role == "manager":
+        return True
+    if owner_user_id is not None:
+        return owner_user_id == user_id
+    return owner_agency is not None and owner_agency == agency
 
 
 def validate_due(calendar: WorkingCalendar, meeting_day: date, due: date) -> None:
