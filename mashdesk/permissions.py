@@ -31,7 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "contact.allocate": frozenset({"manager"}),
     "contact.take_next": MASH,
     "check.request": MASH,
-    "check.answer": AGENCY,
+    "check.answer": AGENCY | {"atlas"},
     "decision.propose": MASH,
     "decision.authorise": frozenset({"manager"}),
     "feedback.send": MASH,
