@@ -17,3 +17,18 @@ def discussion_reference(discussion_id: int) -> str:
     """The reference people quote for a strategy discussion ("ST-000042"; never a step-down's "SD-")."""
     return f"ST-{discussion_id:06d}"
 
+
+
+def person_reference(person_id: int) -> str:
+    """The reference of a person (a child on the meeting's agenda: "P-000042")."""
+    return f"P-{person_id:06d}"
+
+
+def meeting_action_reference(action_id: int) -> str:
+    """The reference people quote for an action agreed at the daily MASH meeting ("MA-000042")."""
+    return f"MA-{action_id:06d}"
+
+
+def edt_entry_reference(entry_id: int) -> str:
+    """The reference of an EDT log entry on the meeting's agenda ("EDT-000042")."""
+    return f"EDT-{entry_id:06d}"

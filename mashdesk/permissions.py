@@ -75,12 +75,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pack.build": MASH | AGENCY,
     "pack.print": MASH | AGENCY,
     "pack.save": MASH | AGENCY,
-    "meeting.manage": MASH | {"education"},
+    #: The daily MASH meeting: every partner at the table reads the agenda (each its share) and the minutes.
+    "meeting.read": MASH | AGENCY | {"atlas"},
+    #: Holding it: opening, attendance, items by hand, notes, decisions, actions, closing (the chair).
+    "meeting.hold": frozenset({"manager"}),
+    #: After the minutes are locked: an addendum, stamped with who and when.
+    "meeting.addendum": MASH | AGENCY | {"atlas"},
+    #: Marking an action done with a note (the service checks it is the reader's own or their agency's).
+    "meeting.action_done": MASH | AGENCY | {"atlas"},
+    "meeting.minutes_save": MASH | AGENCY | {"atlas"},
+    "meeting.minutes_print": MASH | AGENCY | {"atlas"},
+    #: The Atlas team's intelligence markers on people: read with the person, kept by the Atlas team.
+    "atlas.read": MASH | AGENCY | {"edt", "earlyhelp", "atlas"},
+    "atlas.manage": frozenset({"atlas"}),
     "draft.save": EVERYONE,
     #: Deadline notices a desk raises (the scheduled sweeps run as the signed-in person).
     "notice.decision_deadlines": MASH,
     "notice.strategy_deadlines": MASH,
     "notice.stepdown_deadlines": frozenset({"manager", "earlyhelp"}),
+    #: 09:15 on working days: the meeting's agenda is ready (to the chairs).
+    "notice.meeting_agenda": frozenset({"manager"}),
+    #: Meeting actions past their due date, to their owners.
+    "notice.meeting_actions": MASH | AGENCY | {"atlas"},
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "manager"}),
     #: The daily signed checkpoint of the trail, which every desk writes.

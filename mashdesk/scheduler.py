@@ -30,6 +30,7 @@ def desk_jobs() -> list[Job]:
     from mashdesk.contacts.notices import decision_deadline_notices
     from mashdesk.services.audit_trail import checkpoint_job
     from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
+    from mashdesk.meeting.notices import agenda_ready_notices, overdue_action_notices
     from mashdesk.stepdown.notices import step_down_deadline_notices
     from mashdesk.strategy.notices import strategy_deadline_notices
 
@@ -51,6 +52,11 @@ def desk_jobs() -> list[Job]:
         # Every desk signs a checkpoint of the audit trail when it starts and each morning.
         Job("audit-checkpoint", "A signed checkpoint of the audit trail, outside the database", "cron",
             {"hour": 7, "minute": 0}, checkpoint_job, action="audit.checkpoint"),
+        # From 09:15 until the meeting (calendar.toml: meeting_agenda_ready, meeting); raised once a day.
+        Job("meeting-agenda-ready", "The daily meeting's agenda is ready", "interval", {"minutes": 5},
+            agenda_ready_notices, action="notice.meeting_agenda"),
+        Job("meeting-actions-overdue", "Meeting actions past their due date", "interval", {"minutes": 30},
+            overdue_action_notices, action="notice.meeting_actions"),
     ]
 
 

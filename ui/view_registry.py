@@ -31,7 +31,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "handover": "handover.read",
     "stepdowns": "stepdown.read",
     "strategy": "strategy.read",
-    "meeting": "queue.read",
+    "meeting": "meeting.read",
     "people": "person.match",
     "ruleset": "ruleset.read",
 }
@@ -68,9 +68,10 @@ def _strategy_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from ui.views.planned_view import PlannedView
+    from mashdesk.meeting.service import MeetingService
+    from ui.meeting.view import MeetingView
 
-    return PlannedView("meeting")
+    return MeetingView(MeetingService(ctx), actor)
 
 
 def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
@@ -96,6 +97,6 @@ REST_MODULES = (
     "mashdesk.contacts.service", "mashdesk.drafts", "mashdesk.handover.service",
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
-    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
+    "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view", "mashdesk.meeting.service",
     "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view",
 )

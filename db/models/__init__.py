@@ -1,6 +1,7 @@
 """Every table of MASH Desk. Importing this package registers them all on ``Base.metadata``."""
 
 from db.models.admin import Agency, AuditEvent, Draft, Role, User
+from db.models.atlas import AtlasMarker
 from db.models.contacts import (
     AgencyCheck,
     Consultation,
@@ -13,6 +14,7 @@ from db.models.contacts import (
     ReferrerFeedback,
     ThresholdAssessment,
 )
+from db.models.meeting import MeetingAddendum, MeetingItem
 from db.models.edt import EdtEntry, EdtEntryNote, EdtEntryPerson, HandoverAcknowledgement
 from db.models.people import (
     Address,
@@ -29,9 +31,9 @@ from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
 __all__ = [
-    "Address", "Agency", "AgencyCheck", "AuditEvent", "Consultation", "Contact", "ContactPerson",
+    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "Consultation", "Contact", "ContactPerson",
     "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
-    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "Person",
+    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MeetingAddendum", "MeetingItem", "Person",
     "PersonAddress", "PersonMerge", "PersonName", "Referrer", "ReferrerFeedback", "Relationship",
     "Role", "RulesetVersion", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
     "StrategyDiscussion", "ThresholdAssessment", "User",

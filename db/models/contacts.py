@@ -243,6 +243,8 @@ class Consultation(Versioned, Base):
 
 
 class DailyMeeting(Versioned, Base):
+    """One working morning's MASH meeting: opened, attended, held item by item, closed (minutes locked)."""
+
     __tablename__ = "daily_meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,18 +252,43 @@ class DailyMeeting(Versioned, Base):
     chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: open → closed (closing locks the minutes: later additions are addenda).
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Who attended, by agency code: {"police": "DC Laura Hughes", …}; an agency absent is not a key.
+    attendance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
     actions: Mapped[list[MeetingAction]] = relationship(cascade="all, delete-orphan")
 
 
 class MeetingAction(Versioned, Base):
+    """An action agreed at a meeting: an owner (a user or an agency, perhaps a school), a due date, a status."""
+
     __tablename__ = "meeting_actions"
+    __table_args__ = (Index("ix_meeting_actions_status_due", "status", "due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("daily_meetings.id", ondelete="CASCADE"), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     action: Mapped[str] = mapped_column(Text)
+    #: The owner as the minutes name them ("Tom Whitfield", "education: Hayes Primary School").
     owner: Mapped[str] = mapped_column(String(120))
     due: Mapped[date | None] = mapped_column(Date)
     done_at: Mapped[datetime | None]
-
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_items.id", ondelete="SET NULL"))
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The owning agency's code (the owner user's agency, or the agency named as owner).
+    owner_agency: Mapped[str | None] = mapped_column(String(32))
+    #: The school an education action goes back to.
+    school: Mapped[str | None] = mapped_column(String(120))
+    #: open / done
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    done_note: Mapped[str | None] = mapped_column(Text)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime | None]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Added after the minutes were locked.
+    addendum: Mapped[bool] = mapped_column(Boolean, default=False)

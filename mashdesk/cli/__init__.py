@@ -23,11 +23,13 @@ COMMAND_MODULES = (
     "mashdesk.cli.handover",
     "mashdesk.cli.pack",
     "mashdesk.cli.rules",
+    "mashdesk.cli.meeting",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
-COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules")
+COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
+                 "meeting")
 
 
 def build_parser() -> argparse.ArgumentParser:

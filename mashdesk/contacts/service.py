@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
+from mashdesk.atlas.reading import labels_of
 from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.contacts.views import CheckView, ContactDetail, PersonView
 from mashdesk.people.history import previous_contacts
@@ -195,7 +196,8 @@ class ContactService(Service):
             allocated = s.get(User, contact.allocated_to_id) if contact.allocated_to_id else None
             responders = {u.id: u.display_name for u in s.scalars(select(User).where(
                 User.id.in_([c.responder_id for c in contact.checks if c.responder_id])))}
-            return _detail(contact, allocated, actor, responders)
+            atlas = labels_of(s, [cp.person_id for cp in contact.people], actor.role)
+            return _detail(contact, allocated, actor, responders, atlas)
 
 
 def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes | None = None) -> Contact:
@@ -265,7 +267,8 @@ def _source_display(source: str, referrer: Referrer, agency_name: str | None) ->
     return text[:160]
 
 
-def _detail(contact: Contact, allocated: User | None, actor: Actor, responders: dict[int, str]) -> ContactDetail:
+def _detail(contact: Contact, allocated: User | None, actor: Actor, responders: dict[int, str],
+            atlas: dict[int, tuple[str, ...]]) -> ContactDetail:
     r = contact.referrer
     referrer_details: list[tuple[str, str]] = []
     if r is not None:
@@ -289,6 +292,7 @@ def _detail(contact: Contact, allocated: User | None, actor: Actor, responders: 
         date_of_birth=cp.person.date_of_birth, expected_date_of_birth=cp.person.expected_date_of_birth,
         sex=cp.person.sex, relationship_to_child=cp.relationship_to_child,
         parental_responsibility=cp.parental_responsibility, warning=cp.person.warning,
+        atlas=atlas.get(cp.person.id, ()),
     ) for cp in contact.people]
     return ContactDetail(
         id=contact.id, reference=contact.reference, version=contact.version, received_at=contact.received_at,

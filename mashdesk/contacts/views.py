@@ -37,6 +37,8 @@ class PersonView:
     relationship_to_child: str | None
     parental_responsibility: bool
     warning: str | None
+    #: The Atlas team's markers as the reader may see them ("Atlas: CCE, high").
+    atlas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from mashdesk.context import AppContext
 from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
 from mashdesk.demo.contacts import ContactJourneys
 from mashdesk.errors import InputError
+from mashdesk.meeting.demo import seed_demo as seed_meetings
 from mashdesk.people import demo as people_demo
 from mashdesk.rulesets import demo as rulesets_demo
 from mashdesk.services.auth import seed_reference_data
@@ -91,6 +92,8 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
                               user_ids=builder.user_ids)
         rulesets_demo.seed_demo(session, rng=builder.rng, now=now, calendar=ctx.calendar,
                                 user_ids=builder.user_ids)
+        seed_meetings(session, rng=random.Random(seed), now=now, calendar=ctx.calendar,
+                      user_ids=builder.user_ids)
         rows = builder.rows
         summary = DemoSummary(
             contacts=len(rows.get("contacts")), people=len(rows.get("people")),

@@ -18,6 +18,7 @@ from mashdesk import validators
 from mashdesk.context import Actor, Service
 from mashdesk.errors import InputError, NotFound
 from mashdesk.people import blocking, names, restriction
+from mashdesk.people.atlas import with_atlas
 from mashdesk.people.details import checked
 from mashdesk.people.history import contact_summaries, flags_of, merge_summaries, previous_contacts
 from mashdesk.people.importing import ImportRow, parse_csv
@@ -104,12 +105,12 @@ class PeopleService(Service):
         contact); :meth:`match` is the audited look-up for scripted access.
         """
         with self.read(actor, "person.match") as s:
-            return self._search(s, actor, query, limit)
+            return with_atlas(s, self._search(s, actor, query, limit), actor.role)
 
     def match(self, actor: Actor, query: MatchQuery, limit: int = 10) -> list[PersonMatch]:
         """The same search, recorded in the audit trail with its terms and the people it found."""
         with self.write(actor, "person.match", "search") as w:
-            found = self._search(w.session, actor, query, limit)
+            found = with_atlas(w.session, self._search(w.session, actor, query, limit), actor.role)
             w.audit("person_search", None, f"searched for {query.first_name} {query.last_name}",
                     first_name=query.first_name, last_name=query.last_name,
                     date_of_birth=query.date_of_birth.isoformat() if query.date_of_birth else None,

@@ -27,6 +27,8 @@ class PersonMatch:
     flags: tuple[str, ...]
     #: A restricted person shown to someone who may not open them: the name only.
     masked: bool = False
+    #: The Atlas team's markers as the reader may see them ("Atlas: CCE, high").
+    atlas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from db.models import (
     User,
 )
 from db.references import contact_reference, discussion_reference
+from mashdesk.atlas.reading import labels_of
 from mashdesk import codes, permissions
 from mashdesk.context import Actor
 from mashdesk.people.history import previous_contacts
@@ -76,6 +77,7 @@ def gather_pack(s: Session, discussion_id: int, reader: Actor, now: datetime) ->
     agencies = {a.id: a for a in s.scalars(select(Agency))}
     chair = s.get(User, d.chair_id) if d.chair_id else None
     history = previous_contacts(s, child_ids, d.convened_at, exclude_contact=contact.id)
+    atlas = labels_of(s, child_ids, reader.role)  # restricted markers: the kind only, unless Atlas or police
 
     children = []
     involvement = []
@@ -93,6 +95,7 @@ def gather_pack(s: Session, discussion_id: int, reader: Actor, now: datetime) ->
         ]
         if p.warning:
             notes.append(f"Warning: {p.warning}")
+        notes.extend(atlas.get(c.person_id, ()))
         children.append(
             PackChild(
                 name=p.full_name,

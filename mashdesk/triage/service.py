@@ -22,6 +22,7 @@ from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentOf
 from mashdesk.errors import InputError, NotFound, PermissionDenied
 from mashdesk.triage import threshold, workflow
+from mashdesk.triage.checks import add_agency_checks
 from mashdesk.triage.views import (
     AssessmentView,
     CheckQueueRow,
@@ -155,23 +156,9 @@ class TriageService(Service):
     def request_checks(self, actor: Actor, contact_id: int, expected_version: int,
                        agencies: Sequence[str], question: str = "") -> int:
         """Ask partner agencies for what they hold; each check is due by the contact's RAG."""
-        if not agencies:
-            raise InputError("agencies: choose at least one agency to ask", "agencies")
         with self.write(actor, "check.request", "contact") as w:
             contact = w.get_for_edit(Contact, contact_id, expected_version, "contact")
-            workflow.require("checks", contact.status, contact.reference)
-            if contact.rag is None:
-                raise InputError("agencies: screen the contact (set its RAG) before asking agencies", "rag")
-            rows = {a.code: a for a in w.session.scalars(select(Agency).where(Agency.code.in_(agencies)))}
-            for code in agencies:
-                agency = rows.get(code)
-                if agency is None or not agency.checks:
-                    raise InputError(f"agencies: {code!r} does not answer agency checks", "agencies")
-                w.session.add(AgencyCheck(
-                    contact_id=contact.id, agency_id=agency.id, requested_at=w.now, requested_by_id=actor.user_id,
-                    due_at=self.ctx.calendar.due_datetime(f"agency_check_{contact.rag}", w.now),
-                    question=question.strip() or None, status="requested", updated_by_id=actor.user_id))
-            contact.status = workflow.after("checks", contact.status)
+            add_agency_checks(w, contact, agencies, question, self.ctx.calendar)
             w.session.flush()
             w.audit("contact", contact.id, f"agency checks requested for {contact.reference}",
                     agencies=list(agencies))

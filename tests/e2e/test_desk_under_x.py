@@ -94,7 +94,8 @@ def test_a_person_reaches_every_view_by_keyboard_opens_a_contact_and_quits(tmp_p
         discussions = made["strategy_discussions"]
         screen.press("ctrl+5", "strategy", Expect([rf"\b{discussions} discussions?\b", DISCUSSION_REF,
                                                    "ICPC due", "Convene from a contact"]))
-        screen.press("ctrl+6", "meeting", Expect(["Daily MASH meeting", "not built yet"]))
+        screen.press("ctrl+6", "meeting", Expect(["Daily MASH meeting", r"\b\d+ items?\b", "Section", "Brings",
+                                                  "Save minutes"]))
         screen.press("ctrl+7", "people", Expect(["First name", "Postcode",
                                                  "Type a name to search for people the MASH already knows"]))
         screen.press("ctrl+1", "queue-again", Expect([QUEUE_COUNT, first_contact]))

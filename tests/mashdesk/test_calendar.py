@@ -61,7 +61,13 @@ def test_default_configuration_holds_the_documented_timescales() -> None:
         "assessment",
         "early_help_first_contact",
         "early_help_review",
+        "meeting",
+        "meeting_agenda_ready",
+        "meeting_action",
     }
+    assert config.timescales["meeting"] == Timescale("working_day_at", at=time(9, 30))
+    assert config.timescales["meeting_agenda_ready"] == Timescale("working_day_at", at=time(9, 15))
+    assert config.timescales["meeting_action"] == Timescale("working_days_after_date", 1)
 
 
 def test_overrides_replace_configured_values() -> None:

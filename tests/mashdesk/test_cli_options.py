@@ -21,7 +21,8 @@ from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
 COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
-            "match", "pack strategy", "handover", "rules replay", "rules consistency"}
+            "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
+            "meeting minutes"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -33,6 +34,8 @@ ACTOR_ARGUMENTS = {
     "handover": ["--date", "2026-11-23", "--out", "handover.pdf"],
     "rules replay": ["--ruleset", "proposal.toml", "--from", "2026-01-01", "--to", "2026-11-23"],
     "rules consistency": ["--from", "2026-01-01", "--to", "2026-11-23"],
+    "meeting agenda": ["--date", "2026-11-23"],
+    "meeting minutes": ["--date", "2026-11-23", "--out", "minutes.pdf"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {

@@ -164,3 +164,22 @@ def test_a_manager_restricts_a_person_from_the_keyboard(qtbot, ctx, actors, lily
 
     found = PeopleService(ctx).search(actors["practitioner"], MatchQuery("Lily", "Morgan"))
     assert found[0].masked
+
+
+def test_the_atlas_markers_tab_shows_the_teams_intelligence_as_each_reader_may_see_it(qtbot, ctx, actors, lily):  # type: ignore[no-untyped-def]
+    from mashdesk.atlas.service import AtlasService, MarkerInput
+
+    atlas = AtlasService(ctx)
+    atlas.add(actors["atlas"], MarkerInput(person_id=lily, kind="cce", level="high", source="Police intelligence",
+                                           noted_on=date(2026, 11, 2), review_on=date(2027, 2, 2)))
+    atlas.add(actors["atlas"], MarkerInput(person_id=lily, kind="cse", level="medium", source="Youth worker",
+                                           noted_on=date(2026, 11, 9), review_on=date(2027, 2, 9), restricted=True))
+    view, _ = _open_lily(qtbot, ctx, actors["manager"])
+    tab = view.page.tabs.indexOf(view.page.atlas)
+    assert view.page.tabs.isTabVisible(tab) and view.page.tabs.tabText(tab) == "Atlas markers (2)"
+    text = view.page.atlas.text()
+    assert "Child criminal exploitation: high concern, from Police intelligence" in text
+    assert "Child sexual exploitation: detail restricted" in text and "Youth worker" not in text
+    QApplication.closeAllWindows()
+    view, _ = _open_lily(qtbot, ctx, actors["police"])
+    assert "Youth worker" in view.page.atlas.text()  # police may read the restricted detail

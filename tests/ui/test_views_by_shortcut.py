@@ -13,6 +13,7 @@ from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
 from mashdesk.contacts.queue import QueueService
 from mashdesk.handover.service import HandoverService
+from mashdesk.meeting.service import MeetingService
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
@@ -88,7 +89,11 @@ def check_strategy(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untype
 
 def check_meeting(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
     view = press_view(qtbot, window, "meeting")
-    assert view.isVisible()
+    service = MeetingService(ctx)
+    agenda = service.agenda(actor, service.meeting_day())
+    assert agenda.items, "the demo has today's agenda for this role"
+    assert view.count.text() == _plural(len(agenda.items), "item")
+    assert view.table.item(0, 0).text() == agenda.items[0].reference
 
 
 def check_people(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]

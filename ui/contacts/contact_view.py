@@ -102,7 +102,8 @@ def contact_html(c: ContactDetail, threshold: str = "") -> str:
         dob = local_date(p.date_of_birth) if p.date_of_birth else (
             f"expected {local_date(p.expected_date_of_birth)}" if p.expected_date_of_birth else "")
         role = p.role.replace("_", " ") + (f" ({p.relationship_to_child})" if p.relationship_to_child else "")
-        notes = ("parental responsibility. " if p.parental_responsibility else "") + (p.warning or "")
+        notes = ("parental responsibility. " if p.parental_responsibility else "") + (p.warning or "") + (
+            (" " if p.warning else "") + "; ".join(p.atlas) if p.atlas else "")
         parts.append(f"<tr><td>{escape(p.name)}</td><td>{escape(role)}</td><td>{escape(dob)}</td>"
                      f"<td>{escape(p.sex)}</td><td style='color:#c62828'>{escape(notes)}</td></tr>")
     parts.append("</table>")

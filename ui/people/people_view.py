@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mashdesk.atlas.service import AtlasService
 from mashdesk.context import Actor, AppContext
 from mashdesk.errors import MashDeskError
 from mashdesk.drafts import DraftService
@@ -52,11 +53,11 @@ class PeopleView(QWidget):
     person_shown = Signal(int)
 
     def __init__(self, service: PeopleService, actor: Actor, record: PersonRecordService,
-                 drafts: DraftService, parent: QWidget | None = None) -> None:
+                 drafts: DraftService, atlas: AtlasService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("peopleView")
         self.service, self.actor = service, actor
-        self.page = PersonPage(record, drafts, actor)
+        self.page = PersonPage(record, drafts, actor, atlas)
         self.current: PersonHistory | None = None
         self.marked: PersonHistory | None = None
         self.search = PersonSearchPanel(service, actor)
@@ -97,7 +98,7 @@ class PeopleView(QWidget):
 
     @classmethod
     def for_context(cls, ctx: AppContext, actor: Actor) -> PeopleView:
-        return cls(PeopleService(ctx), actor, PersonRecordService(ctx), DraftService(ctx))
+        return cls(PeopleService(ctx), actor, PersonRecordService(ctx), DraftService(ctx), AtlasService(ctx))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mashdesk.atlas.service import AtlasService
 from mashdesk.context import Actor
 from mashdesk.drafts import DraftService
 from mashdesk.errors import InputError, MashDeskError
@@ -35,7 +36,7 @@ from ui.people.person_details_form import PersonDetailsForm
 from ui.people.person_sections import AddressesTab, Change, HistoryTab, NamesTab, RelationshipsTab
 
 FORM = "person"
-ATLAS_PLACEHOLDER = "Atlas markers (missing and exploited children) appear here once the daily meeting records them."
+NO_MARKERS = "No Atlas markers: the Atlas team has recorded no intelligence about this person."
 
 
 class PersonPage(QWidget):
@@ -44,10 +45,12 @@ class PersonPage(QWidget):
     changed = Signal(int)
 
     def __init__(self, service: PersonRecordService, drafts: DraftService, actor: Actor,
-                 parent: QWidget | None = None) -> None:
+                 atlas: AtlasService | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("personPage")
         self.service, self.drafts, self.actor = service, drafts, actor
+        #: The Atlas team's markers, for the roles that may read them.
+        self.atlas_service = atlas if atlas is not None and actor.may("atlas.read") else None
         self.record: PersonRecord | None = None
         self.autosave: Autosaver | None = None
         self.header = QLabel("Search, then press Enter on a person to open their record.")
@@ -81,8 +84,9 @@ class PersonPage(QWidget):
         self.addresses = AddressesTab(self)
         self.relationships = RelationshipsTab(self, service.codes.relationships)
         self.history = HistoryTab()
-        self.atlas = QLabel(ATLAS_PLACEHOLDER)
+        self.atlas = QLabel(NO_MARKERS)
         self.atlas.setObjectName("atlasMarkers")
+        self.atlas.setAccessibleName("Atlas markers on this person")
         self.atlas.setWordWrap(True)
         self.atlas.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget()
@@ -91,6 +95,7 @@ class PersonPage(QWidget):
                               (self.relationships, "Relat&ionships"), (self.history, "Histor&y")):
             self.tabs.addTab(widget, title)
         self._atlas_index = self.tabs.addTab(self.atlas, "Atlas markers")
+        self.tabs.setTabVisible(self._atlas_index, self.atlas_service is not None)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -116,10 +121,12 @@ class PersonPage(QWidget):
         self.tabs.insertTab(self._atlas_index, widget, title)
         self._atlas_index += 1
 
-    def set_atlas_markers(self, widget: QWidget) -> None:
-        """Put the Atlas markers view (issue 14's work) in place of the placeholder."""
-        self.tabs.removeTab(self._atlas_index)
-        self._atlas_index = self.tabs.insertTab(self._atlas_index, widget, "Atlas markers")
+    def _show_atlas(self, person_id: int) -> None:
+        if self.atlas_service is None:
+            return
+        markers = self.atlas_service.markers(self.actor, person_id)
+        self.atlas.setText("\n".join(f"• {m.line}" for m in markers) if markers else NO_MARKERS)
+        self.tabs.setTabText(self._atlas_index, f"Atlas markers ({len(markers)})" if markers else "Atlas markers")
 
     # -- showing ----------------------------------------------------------------------------------
     def load(self, person_id: int) -> None:
@@ -127,6 +134,7 @@ class PersonPage(QWidget):
         record = self.service.open(self.actor, person_id)
         self._stop_autosave()
         self.show_record(record)
+        self._show_atlas(person_id)
         self.autosave = Autosaver(self.drafts, self.actor, FORM, self.form.snapshot, key=str(person_id),
                                   parent=self)
         draft = self.autosave.offer()

@@ -62,7 +62,7 @@ def describe(match: PersonMatch) -> str:
     history = f"{match.contacts_12m} contact{'s' if match.contacts_12m != 1 else ''} in 12 months"
     if match.referrals_12m:
         history += f" ({match.referrals_12m} referral{'s' if match.referrals_12m != 1 else ''})"
-    return "\n".join([who, why, " · ".join([history, *match.flags])])
+    return "\n".join([who, why, " · ".join([history, *match.flags, *match.atlas])])
 
 
 class _Signals(QObject):

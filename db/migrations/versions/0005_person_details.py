@@ -4,7 +4,7 @@ A person's full record: disability codes, interpreter, immigration status, forme
 the reason a UPN is not known, restricted records, and from when another name was used.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
