@@ -17,3 +17,13 @@ def discussion_reference(discussion_id: int) -> str:
     """The reference people quote for a strategy discussion ("ST-000042"; never a step-down's "SD-")."""
     return f"ST-{discussion_id:06d}"
 
+
+
+def missing_reference(episode_id: int) -> str:
+    """The reference people quote for a missing episode ("MP-000042")."""
+    return f"MP-{episode_id:06d}"
+
+
+def consultation_reference(consultation_id: int) -> str:
+    """The reference people quote for a call to the consultation line ("CL-000042")."""
+    return f"CL-{consultation_id:06d}"

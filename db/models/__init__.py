@@ -4,6 +4,7 @@ from db.models.admin import Agency, AuditEvent, Draft, Role, User
 from db.models.contacts import (
     AgencyCheck,
     Consultation,
+    ConsultationPerson,
     Contact,
     ContactPerson,
     DailyMeeting,
@@ -24,13 +25,14 @@ from db.models.people import (
     PersonName,
     Relationship,
 )
+from db.models.missing import MissingEpisode, MissingUpdate
 from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
 __all__ = [
-    "Address", "Agency", "AgencyCheck", "AuditEvent", "Consultation", "Contact", "ContactPerson",
+    "Address", "Agency", "AgencyCheck", "AuditEvent", "Consultation", "ConsultationPerson", "Contact", "ContactPerson",
     "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
-    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "Person",
+    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MissingEpisode", "MissingUpdate", "Person",
     "PersonAddress", "PersonMerge", "PersonName", "Referrer", "ReferrerFeedback", "Relationship",
     "Role", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
     "StrategyDiscussion", "ThresholdAssessment", "User",

@@ -75,6 +75,8 @@ class ContactInput:
     consent_reason: str | None = None
     consent_decided_by: str | None = None
     others: list[ContactOtherInput] = field(default_factory=list)
+    #: The consultation-line call this contact came from, if any.
+    consultation_id: int | None = None
 
 
 def _validate_fields(
@@ -247,6 +249,7 @@ def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes |
         consent_reason=data.consent_reason, consent_decided_by=data.consent_decided_by,
         status="new", is_re_referral=any(referrals > 0 for _, referrals in history.values()),
         children_display=children_display([p.full_name for p in people]),
+        consultation_id=data.consultation_id,
         source_display=_source_display(data.cin_source, referrer, agency[1] if agency else None),
         updated_by_id=w.actor.user_id,
     )
