@@ -57,8 +57,9 @@ def test_a_clock_is_due_soon_in_its_last_quarter_and_breached_after(clock):
     reported = _at(2026, 10, 24, 12, 0)
     strategy, escalation = due_times(calendar, reported, True)
     times = ClockTimes(reported, True, None, strategy, None, False, escalation, None, False, None, None, False)
+    real = reported.astimezone(UTC)  # elapsed hours, not wall-clock hours, across the clock change
     states = {at: [c.state for c in clocks_for(calendar, times, at)] for at in (
-        reported + timedelta(hours=17), reported + timedelta(hours=19), reported + timedelta(hours=24, minutes=1))}
+        real + timedelta(hours=17), real + timedelta(hours=19), real + timedelta(hours=24, minutes=1))}
     assert list(states.values()) == [["ok", "ok"], ["due_soon", "ok"], ["breached", "ok"]]
 
 
