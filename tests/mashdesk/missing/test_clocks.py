@@ -74,7 +74,7 @@ def test_an_episode_over_the_clock_change_is_breached_after_24_real_hours(ctx, a
     clock.set_local(2026, 10, 25, 11, 1)
     assert service.mark_breaches(actors["manager"]) == [(ident, "strategy")]
     (row,) = service.daily_list(actors["manager"]).missing
-    assert row.hours_missing == 24 and row.clocks[0].state == "breached"
+    assert row.hours_missing == 25 and row.clocks[0].state == "breached"  # last seen an hour before the report
     clock.set_local(2026, 10, 25, 12, 0)
     with ctx.session_factory() as s:
         version = s.get(MissingEpisode, ident).version
