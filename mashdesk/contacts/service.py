@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
+from db.models import Agency, Consultation, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
 from mashdesk.context import Actor, AppContext, Service, WriteScope
@@ -256,6 +256,8 @@ def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes |
     contact.people = [ContactPerson(person=p, role="child") for p in people] + [
         ContactPerson(person=p, role=o.role, relationship_to_child=o.relationship_to_child,
                       parental_responsibility=o.parental_responsibility) for o, p in others]
+    if data.consultation_id is not None:  # a call to the consultation line that became this contact
+        w.get(Consultation, data.consultation_id, "consultation").became_contact = True
     s.add(contact)
     s.flush()
     return contact
