@@ -33,6 +33,8 @@ from mashdesk.errors import InputError
 from mashdesk.services.auth import ROLE_AGENCY, hash_password, seed_reference_data
 from mashdesk.context import AppContext
 from mashdesk.contacts.service import children_display
+from mashdesk.consultations.demo import seed_demo as seed_consultations
+from mashdesk.missing.demo import seed_demo as seed_missing
 from mashdesk.validators import nhs_check_digit
 from rules import ChildInput, RuleInputError, ThresholdEngine, age_on, load_ruleset
 
@@ -946,6 +948,10 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = DemoJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.write()
+        seed_missing(session, rng=random.Random(seed * 7919 + 15), now=now, calendar=ctx.calendar,
+                     user_ids=builder.user_ids)
+        seed_consultations(session, rng=random.Random(seed * 7919 + 16), now=now, calendar=ctx.calendar,
+                           user_ids=builder.user_ids, schools=SCHOOLS)
         admin = builder.user_ids["demo.admin"]
         summary = DemoSummary(
             contacts=len(builder.rows.get("contacts", [])), people=len(builder.rows.get("people", [])),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 
@@ -37,6 +38,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("strategy", "Strategy", "Ctrl+5"),
     ("meeting", "Daily meeting", "Ctrl+6"),
     ("people", "People", "Ctrl+7"),
+    ("missing", "Missing", "Ctrl+8"), ("consultations", "Consultations", "Ctrl+9"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
 VIEW_ACTIONS: dict[str, str] = {
@@ -47,6 +49,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "strategy": "strategy.read",
     "meeting": "queue.read",
     "people": "person.match",
+    "missing": "missing.read", "consultations": "consultation.read",
 }
 
 
@@ -103,6 +106,8 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "strategy": _strategy_view,
     "meeting": _meeting_view,
     "people": _people_view,
+    "missing": lambda ctx, actor: importlib.import_module("ui.missing.view").build_view(ctx, actor),
+    "consultations": lambda ctx, actor: importlib.import_module("ui.consultations.view").build_view(ctx, actor),
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
@@ -110,7 +115,7 @@ REST_MODULES = (
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.views.planned_view",
-    "ui.contacts.contact_form",
+    "ui.contacts.contact_form", "ui.missing.view", "ui.consultations.view",
 )
 
 

@@ -22,11 +22,12 @@ COMMAND_MODULES = (
     "mashdesk.cli.people",
     "mashdesk.cli.handover",
     "mashdesk.cli.pack",
+    "mashdesk.cli.missing",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
-COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover")
+COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "missing")
 
 
 def build_parser() -> argparse.ArgumentParser:

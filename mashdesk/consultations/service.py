@@ -66,6 +66,14 @@ class ConsultationService(Service):
             rows = _rows(s, where)
         return ConsultationList(query, start, end - timedelta(days=1), tuple(rows), schools)
 
+    def schools(self, actor: Actor) -> list[str]:
+        """The schools the record names (children's schools and earlier callers'), for the call form."""
+        with self.read(actor, "consultation.log") as s:
+            named = set(s.scalars(select(Person.school).where(Person.school.is_not(None)).distinct()))
+            named |= set(s.scalars(select(Consultation.organisation).where(
+                Consultation.from_school.is_(True), Consultation.organisation.is_not(None)).distinct()))
+        return sorted(n for n in named if n)
+
     def get(self, actor: Actor, consultation_id: int) -> ConsultationRow:
         where = [Consultation.id == consultation_id]
         if sees_only_schools(actor.role):

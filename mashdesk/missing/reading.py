@@ -83,7 +83,9 @@ def episode_rows(session: Session, calendar: WorkingCalendar, actor: Actor, wher
     latest = _latest_updates(session, ids, police)
     recent = _recent_counts(session, [p.id for _, p in pairs], as_at)
     rows = [_row(calendar, e, p, as_at, latest.get(e.id), recent.get(p.id, 1), police) for e, p in pairs]
-    rows.sort(key=lambda r: (r.status != "missing", RISK_RANK.get(r.risk, 3), -r.hours_missing, r.id))
+    pressing = {"breached": 0, "due_soon": 1}
+    rows.sort(key=lambda r: (r.status != "missing", pressing.get(r.worst_clock or "", 2), RISK_RANK.get(r.risk, 3),
+                             -r.hours_missing, r.id))
     return rows
 
 

@@ -187,8 +187,9 @@ def _clock(calendar: WorkingCalendar, kind: str, name: str, start: datetime, due
     local_due = calendar.localize(due)
     if done is not None and done <= now:
         late = breached or done > due
+        when = calendar.localize(done)
         return MissingClock(kind, name, due, "met_late" if late else "met",
-                            f"{name}: done late" if late else f"{name}: done")
+                            f"{name}: done {'LATE ' if late else ''}{when:%a %H:%M}")
     if stopped_at is not None and stopped_at <= now and stopped_at <= due:
         return MissingClock(kind, name, due, "stopped", f"{name}: not needed, returned")
     state = calendar.status(due, start, now, kind)
