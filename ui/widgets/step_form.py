@@ -30,8 +30,16 @@ from ui.keys import ReturnDoesNotSubmit
 LONDON = QTimeZone(b"Europe/London")
 
 
+class WhenEdit(QDateTimeEdit):
+    """A date and time whose Tab leaves the field (Left and Right move between its parts), so a form is
+    crossed with Tab whatever field it starts at."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802
+        return QWidget.focusNextPrevChild(self, forward)
+
+
 def when_edit(name: str, value: datetime) -> QDateTimeEdit:
-    edit = QDateTimeEdit(QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000), LONDON))
+    edit = WhenEdit(QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000), LONDON))
     edit.setTimeZone(LONDON)
     edit.setDisplayFormat("ddd dd MMM yyyy HH:mm")
     edit.setCalendarPopup(True)
