@@ -68,7 +68,7 @@ def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: 
                 signposted_to=rng.choice(SIGNPOSTS) if outcome == "signposted" else None,
                 child_summary=None, advised_by_id=rng.choice(workers) if workers else None, is_demo=True,
                 version=1, created_at=at, updated_at=at)
-            if children and rng.random() < 0.4:
+            if children and (outcome == "contact_now" or rng.random() < 0.4):
                 c.children = [ConsultationPerson(person_id=rng.choice(children))]
             else:
                 c.child_summary = rng.choice(["Not named", "A Year 6 girl", "Two brothers, 7 and 9", "Anonymous"])
@@ -81,7 +81,7 @@ def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: 
 
 def _link_contacts(session: Session, rng: random.Random, calls: list[Consultation]) -> None:
     """Calls answered with "contact now" that named a child: a contact about that child is linked."""
-    for c in calls[: 200]:
+    for c in calls[-200:]:  # the most recent
         contact_id = session.scalar(select(Contact.id).join(ContactPerson, ContactPerson.contact_id == Contact.id)
                                     .where(ContactPerson.person_id == c.children[0].person_id,
                                            Contact.consultation_id.is_(None)).limit(1))

@@ -12,8 +12,8 @@ from mashdesk.documents.base import STYLES, DocumentInfo, build_pdf, data_table,
 from mashdesk.missing.views import MissingList, MissingRow
 from mashdesk.missing.workflow import MISSING_FROM, RISKS
 
-WIDTHS = (22 * mm, 33 * mm, 25 * mm, 13 * mm, 45 * mm, 36 * mm)
-HEADER = ("Ref / police", "Child", "Looked after / risk", "Hours missing", "Clocks", "Last update")
+WIDTHS = (25 * mm, 32 * mm, 25 * mm, 12 * mm, 44 * mm, 36 * mm)
+HEADER = ("Ref / police", "Child", "Looked after / risk", "Hours", "Clocks", "Last update")
 
 
 def _clocks(r: MissingRow) -> Paragraph:

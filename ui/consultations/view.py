@@ -92,14 +92,13 @@ class ConsultationsView(QWidget):
             caption.setBuddy(widget)
             bar.addWidget(caption)
             bar.addWidget(widget)
-        bar.addWidget(self.log_call)
         bar.addStretch(1)
         bar.addWidget(self.message)
         bar.addSpacing(16)
         bar.addWidget(self.count)
 
         self.table = record_table("consultationTable", "Consultation calls", COLUMNS,
-                                  (82, 112, 175, 170, 130, 190, 55, 82, 110))
+                                  (82, 122, 110, 170, 120, 170, 55, 82, 110))
         self.detail = QTextBrowser()
         self.detail.setAccessibleName("The call's question and advice")
         self.detail.setOpenLinks(False)
@@ -107,6 +106,7 @@ class ConsultationsView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.log_call)
         right_layout.addWidget(self.detail, 1)
         right_layout.addWidget(self.contact)
         splitter = QSplitter()
@@ -116,7 +116,7 @@ class ConsultationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        order = [self.period, self.day, self.school, self.outcome, self.log_call, self.table, self.detail,
+        order = [self.period, self.day, self.school, self.outcome, self.table, self.log_call, self.detail,
                  self.contact]
         for a, b in zip(order, order[1:], strict=False):
             self.setTabOrder(a, b)
@@ -151,7 +151,7 @@ class ConsultationsView(QWidget):
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             outcome = r.outcome + (f": {r.signposted_to}" if r.signposted_to else "")
-            values = (r.reference, short_time(r.at), r.caller, r.organisation, r.children, outcome,
+            values = (r.reference, short_time(r.at), r.caller.split(" (")[0], r.organisation, r.children, outcome,
                       f"{r.minutes} min", r.contact_reference or "", r.advised_by)
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
