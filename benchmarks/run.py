@@ -230,6 +230,9 @@ def main() -> int:
     results.update(window_timings(db, args.runs))
     results.update(queue_timings(db))
     results["save_contact_p95_ms"] = save_contact_p95_ms(db)
+    from missing_bench import missing_timings
+
+    results.update(missing_timings(db, _median_ms))
     results["take_next_per_s"] = take_next_per_s()
 
     from triage_bench import triage_children_per_s
