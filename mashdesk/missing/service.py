@@ -122,8 +122,6 @@ class MissingService(MissingReads):
         with self.write(actor, "missing.record", "missing episode") as w:
             e = self._edit(w, episode_id, version, "returned")
             check_moment("returned_at", data.returned_at, e.last_seen_at, w.now, "the return")
-            if data.returned_at < e.last_seen_at:  # also caught above; kept explicit for the message
-                raise InputError("returned_at: returned cannot be before missing", "returned_at")
             e.status, e.returned_at = "returned", data.returned_at
             e.returned_where, e.returned_by = data.where.strip(), data.by_whom.strip()
             e.harmed, e.harm_notes = data.harmed, data.harm_notes.strip() or None

@@ -224,7 +224,6 @@ class ConsultationsView(QWidget):
             return
         form = ContactForm(ContactService(ctx), self.people, DraftService(ctx), self.actor, self,
                            initial=contact_initial(prefill, self.actor), consultation_id=consultation_id)
-        self.contact_form = form
         contact_id = form.created_id if form.exec() else None
         if contact_id is not None:
             self.message.setText(f"CL-{consultation_id:06d} became contact C-{contact_id:06d}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from mashdesk.context import Actor
 from mashdesk.missing.service import FREE_UPDATES, MissingService
@@ -24,6 +24,11 @@ ACTIONS: dict[str, tuple[str, str, str]] = {
     "rhi_answer": ("Interview a&nswer…", "Ctrl+Shift+I", "Record whether the interview was accepted or declined"),
     "rhi_done": ("Interview &done…", "Ctrl+D", "Record the interview as done, with its findings"),
 }
+
+
+def filled(edit: QLineEdit, text: str) -> QLineEdit:
+    edit.setText(text)
+    return edit
 
 
 def ask(parent: QWidget, service: MissingService, actor: Actor, d: MissingDetail, action: str) -> Any:
@@ -57,7 +62,7 @@ def ask(parent: QWidget, service: MissingService, actor: Actor, d: MissingDetail
             lambda v: service.rhi_answer(actor, ident, version, v["answer"], v["note"]), parent),
         "rhi_done": lambda: StepForm("Return home interview done", [
             ("done_at", "&When", when_edit("When the interview was done", now)),
-            ("done_by", "&By *", line_edit("Who did the interview", actor.display_name)),
+            ("done_by", "&By *", filled(line_edit("Who did the interview"), actor.display_name)),
             ("findings", "&Findings *", text_edit("What the interview found"))],
             lambda v: service.rhi_done(actor, ident, version, v["done_by"], v["findings"], v["done_at"]), parent),
     }
@@ -68,6 +73,4 @@ def ask(parent: QWidget, service: MissingService, actor: Actor, d: MissingDetail
     if action == "make_contact":
         return service.make_contact(actor, ident, version)
     form = forms[action]()
-    if action == "rhi_done":
-        form.fields["done_by"].setProperty("text", actor.display_name)  # type: ignore[union-attr]
     return form.result_value if form.exec() else None

@@ -181,3 +181,36 @@ def test_log_a_call_that_becomes_a_contact_through_the_prefilled_form(qtbot, ctx
     reactivate(qtbot, window)
     press_view(qtbot, window, "consultations")
     assert view.table.item(0, 7).text() == f"C-{contact_.id:06d}"
+
+
+def test_a_manager_convenes_and_makes_a_contact_from_an_episode_by_keyboard(qtbot, ctx, actors, clock, child):
+    from PySide6.QtWidgets import QInputDialog
+
+    from tests.mashdesk.missing.conftest import report
+
+    MissingService(ctx).record(actors["atlas"], report(child, clock()))
+    window = signed_in_window(qtbot, ctx, actors["manager"])
+    view = press_view(qtbot, window, "missing")
+    keys = Keys(qtbot)
+    when_modal(QInputDialog, lambda d: keys.press(Qt.Key.Key_Return))  # the reason: "missing from care"
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        keys.press(Qt.Key.Key_D, CTRL | SHIFT)
+    reactivate(qtbot, window)
+    assert view.message.text().startswith("Strategy discussion ST-") and "Strategy 24h: done" in \
+        view.table.item(0, 7).text()
+    assert not view.buttons["convene"].isEnabled() and "ST-" in view.detail.toPlainText()
+    # The contact was made for the discussion: the episode links it, and Ctrl+M is no longer offered.
+    assert not view.buttons["make_contact"].isEnabled() and "C-" in view.detail.toPlainText()
+
+
+def test_education_reads_the_list_without_police_detail_and_cannot_report(qtbot, ctx, actors, clock, child):
+    from tests.mashdesk.missing.conftest import report
+
+    ident = MissingService(ctx).record(actors["atlas"], report(child, clock()))
+    MissingService(ctx).add_update(actors["atlas"], ident, 1, "police", "ANPR hit near the station")
+    window = signed_in_window(qtbot, ctx, actors["education"])
+    view = press_view(qtbot, window, "missing")
+    assert view.table.rowCount() == 1 and view.report.isHidden()
+    text = view.detail.toPlainText()
+    assert "withheld" in text and "MPS-26-0001" not in text and "ANPR" not in text
+    assert all(b.isHidden() for b in view.buttons.values())
