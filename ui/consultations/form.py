@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
@@ -63,6 +64,7 @@ class CallForm(StepForm):
         self.minutes.setAccessibleName("Time spent in minutes")
         self.at = when_edit("Time of the call", service.ctx.now())
         holder = QWidget()
+        holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.children, 1)
