@@ -24,10 +24,15 @@ def missing_deadline_notices(ctx: AppContext, actor: Actor, now: datetime) -> li
                           .join(Person, Person.id == MissingEpisode.person_id)
                           .where(MissingEpisode.status.in_(OPEN_STATUSES))
                           .order_by(MissingEpisode.reported_at)).all()
-        found = [(e.id, f"{first} {last}", e.looked_after, clocks_for(calendar, clock_times(e, now), now))
-                 for e, first, last in pairs]
+        found = [(e.id, f"{first} {last}", e.looked_after, clocks_for(calendar, clock_times(e, now), now),
+                  e.atlas_review) for e, first, last in pairs]
     notices = []
-    for ident, child, looked_after, clocks in found:
+    for ident, child, looked_after, clocks, review in found:
+        if review:  # a repeat episode: the Atlas team reviews the child
+            notices.append(Notice(key=f"missing:atlas_review:{ident}", level="info",
+                                  title=f"{missing_reference(ident)} repeat missing: Atlas review",
+                                  text=f"{child}: the third episode in 90 days", entity="missing_episode",
+                                  entity_id=ident))
         for c in clocks:
             if not c.pressing:
                 continue

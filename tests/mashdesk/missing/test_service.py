@@ -142,6 +142,7 @@ def test_the_third_episode_in_90_days_raises_an_atlas_review(ctx, actors, clock,
     detail = service.get(actors["manager"], third)
     assert detail.row.recent_episodes == 3 and any(u.kind == "atlas_review" for u in detail.updates)
     assert service.child_facts(actors["atlas"], child_id).looked_after is True
+    assert f"missing:atlas_review:{third}" in {n.key for n in run_jobs_now(ctx, actors["atlas"])}
 
 
 @pytest.mark.parametrize(("change", "field"), [
