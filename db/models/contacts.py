@@ -50,6 +50,7 @@ class Contact(Versioned, Base):
         Index("ix_contacts_rag_rank_received", "rag_rank", "received_at"),
         Index("ix_contacts_children", "children_display"),
         Index("ix_contacts_source", "cin_source", "received_at"),
+        Index("ix_contacts_consultation", "consultation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,8 @@
 
 Missing episodes with their stamped updates (the three clocks and their stored breaches), and the
 consultation line's columns: the caller's role, whether the call came from a school, the outcome,
-where the caller was signposted, the minutes spent, and the children named (``consultation_people``).
+where the caller was signposted, the minutes spent, and the children named (``consultation_people``);
+contacts are indexed by the call they came from.
 
 Revision ID: 0004
 Revises: 0002
@@ -113,9 +114,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('is_demo', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.create_index('ix_consultations_at', ['at'], unique=False)
 
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.create_index('ix_contacts_consultation', ['consultation_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_index('ix_contacts_consultation')
+
     with op.batch_alter_table('consultations', schema=None) as batch_op:
         batch_op.drop_index('ix_consultations_at')
         batch_op.drop_column('is_demo')
