@@ -1,6 +1,7 @@
 """Demo calls to the consultation line over the last 12 months, most from the demo's schools.
 
-Deterministic from the seed. Some calls name a known child; a few became contacts (the contact linked).
+Deterministic from the seed. Some calls name a known child; recent contacts from schools were, half of
+them, a call to the line first (the contact linked to the call).
 """
 
 from __future__ import annotations
@@ -11,14 +12,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Consultation, ConsultationPerson, Contact, ContactPerson, Person
+from db.models import Agency, Consultation, ConsultationPerson, Contact, ContactPerson, Person, Referrer
 from mashdesk.calendar import WorkingCalendar
 
 QUESTIONS = [
     ("A pupil came in with a bruise on her arm and gave two different accounts. Should I refer?",
      "Record what she said in her words; this meets the threshold for a referral today.", "referral_asked"),
-    ("Year 9 boy says he has nowhere to stay tonight after a row with dad.",
-     "Spoke to the DSL about immediate safety; social worker to make a contact now.", "contact_now"),
     ("Parent seems to be drinking at pick-up; the children look tired and hungry.",
      "Talk to the parent about support; Early Help assessment offered; call back if worse.", "signposted"),
     ("Attendance has dropped to 70% and the child is withdrawn. What can school do?",
@@ -57,7 +56,7 @@ def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: 
                 minutes=rng.randint(0, 8 * 60))
             if at > now:  # today's calls so far: earlier this morning
                 at = now - timedelta(minutes=rng.randint(5, 75))
-            question, advice, outcome = rng.choice(QUESTIONS)
+            question, advice, outcome = rng.choice(QUESTIONS)  # calls answered "contact now": below
             school = rng.random() < 0.75 or back == 0
             organisation, role = (rng.choice(schools), "Designated safeguarding lead") if school \
                 else rng.choice(OTHERS)
@@ -68,28 +67,41 @@ def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: 
                 signposted_to=rng.choice(SIGNPOSTS) if outcome == "signposted" else None,
                 child_summary=None, advised_by_id=rng.choice(workers) if workers else None, is_demo=True,
                 version=1, created_at=at, updated_at=at)
-            if children and (outcome == "contact_now" or rng.random() < 0.4):
+            if children and rng.random() < 0.4:
                 c.children = [ConsultationPerson(person_id=rng.choice(children))]
             else:
                 c.child_summary = rng.choice(["Not named", "A Year 6 girl", "Two brothers, 7 and 9", "Anonymous"])
             calls.append(c)
     session.add_all(calls)
     session.flush()
-    _link_contacts(session, rng, [c for c in calls if c.outcome == "contact_now" and c.children])
-    return len(calls)
+    return len(calls) + len(_calls_that_became_contacts(session, rng, now, workers))
 
 
-def _link_contacts(session: Session, rng: random.Random, calls: list[Consultation]) -> None:
-    """Calls answered with "contact now" that named a child: a contact about that child is linked."""
-    for c in calls[-200:]:  # the most recent
-        contact_id = session.scalar(select(Contact.id).join(ContactPerson, ContactPerson.contact_id == Contact.id)
-                                    .where(ContactPerson.person_id == c.children[0].person_id,
-                                           Contact.consultation_id.is_(None)).limit(1))
-        if contact_id is None:
+def _calls_that_became_contacts(session: Session, rng: random.Random, now: datetime, workers: list[int],
+                                 limit: int = 120) -> list[Consultation]:
+    """A school's call answered "contact now" before each of the recent contacts a school made: the call has
+    the contact's referrer, child and concern; the contact is linked to it and came by the consultation line."""
+    rows = session.execute(
+        select(Contact, Referrer).join(Referrer, Referrer.id == Contact.referrer_id)
+        .join(Agency, Agency.id == Referrer.agency_id)
+        .where(Agency.code == "education", Contact.is_demo.is_(True), Contact.received_at > now - timedelta(days=90))
+        .order_by(Contact.received_at.desc()).limit(limit)).all()
+    calls = []
+    for contact, referrer in rows:
+        child = session.scalar(select(ContactPerson.person_id).where(
+            ContactPerson.contact_id == contact.id, ContactPerson.role == "child").limit(1))
+        if child is None or rng.random() < 0.5:
             continue
-        contact = session.get(Contact, contact_id)
-        assert contact is not None
-        made = c.at + timedelta(minutes=rng.randint(10, 90))
-        contact.consultation_id, contact.channel, contact.created_at = c.id, "consultation", made
-        c.became_contact = True
-
+        at = contact.received_at - timedelta(minutes=rng.randint(10, 90))
+        call = Consultation(
+            at=at, caller_name=referrer.name or "Designated safeguarding lead", caller_role=referrer.role,
+            organisation=referrer.organisation, from_school=True, phone=referrer.phone,
+            question=contact.concern[:400], advice="Meets the threshold: the social worker makes a contact now.",
+            outcome="contact_now", minutes=rng.choice([10, 15, 20]), became_contact=True,
+            advised_by_id=rng.choice(workers) if workers else None, is_demo=True, version=1, created_at=at,
+            updated_at=at, children=[ConsultationPerson(person_id=child)])
+        session.add(call)
+        session.flush()
+        contact.consultation_id, contact.channel, contact.created_at = call.id, "consultation", contact.received_at
+        calls.append(call)
+    return calls
