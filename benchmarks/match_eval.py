@@ -6,9 +6,14 @@ Builds 20,000 synthetic people (seeded) in a temporary SQLite database, then ask
 surname, dates of birth with day and month swapped, a year or a few days out, no date of
 birth at all, and two mistakes at once), people
 who are not there at all, and namesakes (someone there has the same name, with a
-clearly different date of birth). Prints JSON: ``recall_at_3`` (the true person in the
-top 3, over queries for people who are there), ``wrong_likely_rate`` (queries for
-people who are not there that got a ``likely`` answer), and recall per kind.
+clearly different date of birth, or was born on the same day in another year). The
+people include 300 pairs of twins (same surname, date of birth and address), 300 pairs
+of siblings and 300 namesakes born on the same day two to ten years apart; queries for
+one of a pair must not call the other ``likely``. Prints JSON: ``recall_at_3`` (the
+true person in the top 3, over queries for people who are there),
+``namesake_false_likely_rate`` (queries about namesakes, twins and siblings, or a
+namesake who is not there, that called someone else ``likely``), ``wrong_likely_rate``
+(queries for people who are not there that got a ``likely`` answer), and recall per kind.
 
 Run: ``.venv/bin/python benchmarks/match_eval.py [--people N] [--queries-per-kind K]``.
 """
@@ -29,7 +34,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from people_synthetic import VARIANTS, PeopleGenerator, SyntheticPerson, load_people, new_database  # noqa: E402
+from people_synthetic import (  # noqa: E402
+    VARIANTS,
+    Families,
+    PeopleGenerator,
+    SyntheticPerson,
+    add_families,
+    load_people,
+    new_database,
+)
 
 from mashdesk.people import names  # noqa: E402
 from mashdesk.people.scoring import MatchQuery, nickname_forms  # noqa: E402
@@ -40,6 +53,10 @@ PEOPLE = 20_000
 PER_KIND = 100
 ABSENT = 150
 NAMESAKES = 150
+#: Twin pairs, sibling pairs and namesakes born on the same day in another year, added to the people.
+FAMILIES = 300
+#: Kinds whose queries measure false ``likely`` answers on namesakes, twins and siblings.
+NAMESAKE_KINDS = ("namesake", "namesake_birthday_absent", "namesake_birthday", "twin", "sibling")
 KEYBOARD_NEIGHBOURS = {
     "a": "sqz", "b": "vn", "c": "xv", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj", "i": "uo", "j": "hk",
     "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "p": "o", "q": "wa", "r": "et", "s": "ad", "t": "ry",
@@ -53,6 +70,8 @@ class LabelledQuery:
     query: MatchQuery
     #: The person the query is about, or None for someone who is not there.
     person_id: int | None
+    #: Namesakes, twins and siblings of the person asked about: any of them ``likely`` is a false match.
+    others: tuple[int, ...] = ()
 
 
 def misspell(word: str, rng: random.Random) -> str:
@@ -165,6 +184,24 @@ def build_queries(people: list[SyntheticPerson], generator: PeopleGenerator, rng
                                                        _clearly_different(p.date_of_birth, rng),
                                                        stranger.postcode if rng.random() < 0.4 else None),
                                  None))
+    for p in rng.sample(people, NAMESAKES):
+        years = rng.choice((-1, 1)) * rng.randint(2, 10)
+        try:
+            born = p.date_of_birth.replace(year=p.date_of_birth.year + years)
+        except ValueError:
+            continue
+        out.append(LabelledQuery("namesake_birthday_absent", _query(p, rng, dob=born), None))
+    return out
+
+
+def family_queries(families: Families, rng: random.Random, per_kind: int) -> list[LabelledQuery]:
+    """Queries for one of two people easy to confuse: the other must not be ``likely``."""
+    out: list[LabelledQuery] = []
+    for kind, pairs in (("twin", families.twins), ("sibling", families.siblings),
+                        ("namesake_birthday", families.namesakes)):
+        for a, b in rng.sample(pairs, min(per_kind, len(pairs))):
+            asked, other = (a, b) if rng.random() < 0.5 else (b, a)
+            out.append(LabelledQuery(kind, _query(asked, rng), asked.person_id, (other.person_id,)))
     return out
 
 
@@ -172,16 +209,23 @@ def evaluate(people_count: int = PEOPLE, per_kind: int = PER_KIND, seed: int = S
     rng = random.Random(seed)
     generator = PeopleGenerator(seed)
     people = [generator.person() for _ in range(people_count)]
+    families = add_families(people, generator, FAMILIES)
     ctx, actor, path = new_database()
     load_people(ctx, people)
-    queries = build_queries(people, generator, rng, per_kind)
+    queries = build_queries(people, generator, rng, per_kind) + family_queries(families, rng, per_kind * 2)
     service = PeopleService(ctx)
     hits: dict[str, list[bool]] = defaultdict(list)
     top1: list[bool] = []
     wrong_likely: list[bool] = []
+    namesake_likely: list[bool] = []
     started = time.perf_counter()
     for q in queries:
         found = service.search(actor, q.query, limit=10)
+        if q.kind in NAMESAKE_KINDS:
+            namesake_likely.append(any(m.band == "likely" and m.person_id != q.person_id for m in found))
+        if q.kind in ("twin", "sibling", "namesake_birthday"):
+            hits[q.kind + "_not_likely"].append(
+                not any(m.band == "likely" and m.person_id in q.others for m in found))
         if q.person_id is None:
             wrong_likely.append(any(m.band == "likely" for m in found))
             hits[q.kind].append(not any(m.band == "likely" for m in found))
@@ -190,17 +234,21 @@ def evaluate(people_count: int = PEOPLE, per_kind: int = PER_KIND, seed: int = S
         hits[q.kind].append(q.person_id in ids[:3])
         top1.append(bool(ids) and ids[0] == q.person_id)
     elapsed = time.perf_counter() - started
-    present = [h for kind, hs in hits.items() if kind not in ("absent", "namesake") for h in hs]
+    not_likely_kinds = {"absent", "namesake", "namesake_birthday_absent", "twin_not_likely",
+                        "sibling_not_likely", "namesake_birthday_not_likely"}
+    present = [h for kind, hs in hits.items() if kind not in not_likely_kinds for h in hs]
     ctx.engine.dispose()
     path.unlink(missing_ok=True)
     return {
         "recall_at_3": round(sum(present) / len(present), 4),
+        "namesake_false_likely_rate": round(sum(namesake_likely) / len(namesake_likely), 4),
+        "namesake_queries": len(namesake_likely),
         "wrong_likely_rate": round(sum(wrong_likely) / len(wrong_likely), 4),
         "top_1": round(sum(top1) / len(top1), 4),
         "queries": len(queries),
         "people": people_count,
         "mean_query_ms": round(elapsed * 1000 / len(queries), 2),
-        "by_kind": {kind: {"queries": len(hs), "recall_at_3" if kind not in ("absent", "namesake")
+        "by_kind": {kind: {"queries": len(hs), "recall_at_3" if kind not in not_likely_kinds
                            else "not_likely": round(sum(hs) / len(hs), 4)} for kind, hs in hits.items()},
     }
 

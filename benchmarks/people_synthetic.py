@@ -153,3 +153,47 @@ def load_people(ctx: AppContext, people: list[SyntheticPerson]) -> None:
                             (PersonName, name_rows)):
             for start in range(0, len(rows), 10_000):
                 conn.execute(insert(model.__table__), rows[start:start + 10_000])
+
+
+@dataclass
+class Families:
+    """People the population holds who are easy to confuse with each other."""
+
+    #: Same surname, date of birth and address, different first names.
+    twins: list[tuple[SyntheticPerson, SyntheticPerson]] = field(default_factory=list)
+    #: Same surname and address, born one to six years apart.
+    siblings: list[tuple[SyntheticPerson, SyntheticPerson]] = field(default_factory=list)
+    #: Same first name and surname, born on the same day and month two to ten years apart.
+    namesakes: list[tuple[SyntheticPerson, SyntheticPerson]] = field(default_factory=list)
+
+
+def add_families(people: list[SyntheticPerson], generator: PeopleGenerator, count: int) -> Families:
+    """Add ``count`` twin pairs, sibling pairs and birthday namesakes to ``people`` (before loading)."""
+    r = generator.rng
+    families = Families()
+    children = [p for p in people if p.date_of_birth > TODAY - timedelta(days=16 * 365)]
+    for kind in ("twins", "siblings", "namesakes"):
+        for p in r.sample(children, count):
+            other = generator.person()
+            if kind == "twins":
+                twin = SyntheticPerson(other.first_name, p.last_name, p.date_of_birth, other.sex, p.postcode,
+                                       other.nhs_number)
+            elif kind == "siblings":
+                born = p.date_of_birth + timedelta(days=r.choice((-1, 1)) * r.randint(300, 6 * 365))
+                twin = SyntheticPerson(other.first_name, p.last_name, min(born, TODAY), other.sex, p.postcode,
+                                       other.nhs_number)
+            else:
+                years = r.choice((-1, 1)) * r.randint(2, 10)
+                try:
+                    born = p.date_of_birth.replace(year=p.date_of_birth.year + years)
+                except ValueError:
+                    continue
+                if born > TODAY:
+                    born = p.date_of_birth.replace(year=p.date_of_birth.year - abs(years))
+                twin = SyntheticPerson(p.first_name, p.last_name, born, p.sex,
+                                       p.postcode if r.random() < 0.1 else other.postcode, other.nhs_number)
+            if twin.first_name == p.first_name and kind != "namesakes":
+                continue
+            people.append(twin)
+            getattr(families, kind).append((p, twin))
+    return families

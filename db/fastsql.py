@@ -24,8 +24,12 @@ SIGNED_IN = "UPDATE users SET last_sign_in_at = :now WHERE id = :id"
 AUDIT_LOCK_POSTGRESQL = "SELECT pg_advisory_xact_lock(:k)"
 AUDIT_LAST_HASH = "SELECT e.hash FROM audit_events e ORDER BY e.id DESC LIMIT 1"
 AUDIT_APPEND = (
-    "INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, summary, detail, prev_hash, hash)"
-    " VALUES (:at, :user_id, :username, :action, :entity, :entity_id, :summary, :detail, :prev_hash, :hash)")
+    "INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, summary, detail, prev_hash, hash,"
+    " scheme) VALUES (:at, :user_id, :username, :action, :entity, :entity_id, :summary, :detail, :prev_hash, :hash,"
+    " :scheme)")
+#: The trail's length and its last entry, for a checkpoint.
+AUDIT_COUNT = "SELECT count(*) FROM audit_events"
+AUDIT_LAST = "SELECT e.id, e.hash FROM audit_events e ORDER BY e.id DESC LIMIT 1"
 
 # -- the queue ----------------------------------------------------------------------------------------
 #: Sortable columns: key → SQL expression. The indexes on ``contacts`` cover these.

@@ -1,8 +1,12 @@
 """The one audit writer, and the check that the trail is complete and untampered.
 
-Every entry carries the SHA-256 of the previous entry's hash and its own content,
-so an entry that is edited, removed or re-ordered breaks the chain from there on.
-Writers are serialised (PostgreSQL advisory lock; SQLite's write lock) so the chain
+Every entry carries a keyed MAC (HMAC-SHA-256, ``mashdesk.audit_keys``) of the previous entry's
+hash and its own content, so an entry that is edited, removed, re-ordered, back-dated or forged
+breaks the chain from there on, and without the key nobody can recompute it. Signed checkpoints
+kept outside the database (``mashdesk.audit_checkpoints``) catch entries cut from the end and a
+wiped trail. The database refuses UPDATE and DELETE on the table (triggers, ``db/audit_guard.py``).
+Entries written before the key existed (scheme 1: plain SHA-256) are accepted only as the trail's
+beginning. Writers are serialised (PostgreSQL advisory lock; SQLite's write lock) so the chain
 never forks.
 """
 
@@ -18,12 +22,17 @@ from typing import TYPE_CHECKING, Any
 from db import fastsql
 from db.direct import Direct
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the keys load cryptography: not before the first paint
     from sqlalchemy.orm import Session
+
+    from mashdesk.audit_checkpoints import Checkpoint
+    from mashdesk.audit_keys import AuditKeys
 
     from db.models import AuditEvent
 
 GENESIS = "0" * 64
+#: How an entry's hash is made: 1, plain SHA-256 (entries from before the audit key); 2, HMAC-SHA-256.
+LEGACY, KEYED = 1, 2
 _PG_LOCK_KEY = 0x4D415348  # "MASH"
 _FIELDS = ("at", "user_id", "username", "action", "entity", "entity_id", "summary", "detail")
 
@@ -35,7 +44,12 @@ def _canonical(entry: Mapping[str, Any]) -> str:
 
 
 def _digest(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    """The hash of an entry written before the audit key (scheme 1)."""
     return hashlib.sha256((prev_hash + _canonical(entry)).encode("utf-8")).hexdigest()
+
+
+def _mac(keys: AuditKeys, prev_hash: str, entry: Mapping[str, Any]) -> str:
+    return keys.mac(prev_hash + _canonical(entry))
 
 
 def _connection(target: Session | Direct) -> Direct:
@@ -48,6 +62,7 @@ def _connection(target: Session | Direct) -> Direct:
 def write(
     target: Session | Direct,
     *,
+    keys: AuditKeys,
     at: datetime,
     user_id: int | None,
     username: str,
@@ -70,11 +85,11 @@ def write(
         "at": at.astimezone(UTC), "user_id": user_id, "username": username, "action": action, "entity": entity,
         "entity_id": entity_id, "summary": summary, "detail": json.loads(json.dumps(detail or {}, default=str)),
     }
-    digest = _digest(prev, entry)
+    digest = _mac(keys, prev, entry)
     conn.execute(
         fastsql.AUDIT_APPEND,
         {**entry, "at": conn.timestamp(entry["at"]), "detail": conn.json(entry["detail"]), "prev_hash": prev,
-         "hash": digest},
+         "hash": digest, "scheme": KEYED},
     ).close()
     return digest
 
@@ -85,11 +100,26 @@ class VerifyResult:
     checked: int
     first_broken_id: int | None = None
     problem: str = ""
+    #: Entries from before the audit key (plain SHA-256), at the start of the trail.
+    legacy: int = 0
+    #: The signed checkpoint the trail was held against.
+    checkpoint: Checkpoint | None = None
+    #: The trail's count and head hash now (for a new checkpoint).
+    head: str = GENESIS
+    last_id: int | None = None
 
     def summary(self) -> str:
-        if self.ok:
-            return f"audit trail intact: {self.checked} entries, chain verified"
-        return f"audit trail broken at entry {self.first_broken_id}: {self.problem}"
+        if not self.ok:
+            where = f"at entry {self.first_broken_id}" if self.first_broken_id is not None else "at its end"
+            return f"audit trail broken {where}: {self.problem}"
+        text = f"audit trail intact: {self.checked} entries, chain and MACs verified"
+        if self.checkpoint is not None:
+            text += f", matches the signed checkpoint of {self.checkpoint.at[:19]} ({self.checkpoint.count} entries)"
+        else:
+            text += ", no checkpoint yet"
+        if self.legacy:
+            text += f"; the first {self.legacy} entries predate the audit key (plain SHA-256)"
+        return text
 
 
 def _iter_events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
@@ -109,16 +139,40 @@ def _iter_events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the whole trail in order and check every link and every hash."""
-    prev = GENESIS
-    count = 0
+def verify(session: Session, keys: AuditKeys, checkpoint: Checkpoint | None = None) -> VerifyResult:
+    """Walk the whole trail in order: every link, every MAC, and the latest signed checkpoint."""
+    prev, count, legacy, last_id = GENESIS, 0, 0, None
+    covered, covered_last = 0, None  # entries the checkpoint covers that are still here, and the last of them
+
+    def broken(event_id: int | None, problem: str) -> VerifyResult:
+        return VerifyResult(False, count, event_id, problem, legacy, checkpoint)
+
     for event in _iter_events(session):
         if event.prev_hash != prev:
-            return VerifyResult(False, count, event.id, "it does not follow the entry before it "
-                                "(an entry was removed or re-ordered)")
-        if _digest(prev, {name: getattr(event, name) for name in _FIELDS}) != event.hash:
-            return VerifyResult(False, count, event.id, "its content does not match its hash (it was altered)")
-        prev = event.hash
+            return broken(event.id, "it does not follow the entry before it (entries were removed or re-ordered)")
+        entry = {name: getattr(event, name) for name in _FIELDS}
+        if event.scheme == LEGACY:
+            if count > legacy:
+                return broken(event.id, "an entry without a MAC after keyed entries (forged)")
+            if _digest(prev, entry) != event.hash:
+                return broken(event.id, "its content does not match its hash (it was altered)")
+            legacy += 1
+        elif _mac(keys, prev, entry) != event.hash:
+            problem = "its MAC does not match (it was altered, back-dated or forged)"
+            if event.at < keys.created_at:
+                problem += (f"; the audit key in use was made {keys.created_at:%d %b %Y %H:%M}, after this entry: "
+                            "if the key file was replaced, restore the administrator's copy")
+            return broken(event.id, problem)
+        prev, last_id = event.hash, event.id
         count += 1
-    return VerifyResult(True, count)
+        if checkpoint is not None and checkpoint.last_id is not None and event.id <= checkpoint.last_id:
+            covered, covered_last = covered + 1, event.id
+        if checkpoint is not None and count == checkpoint.count and event.hash != checkpoint.head:
+            return broken(event.id, f"the trail up to here differs from the signed checkpoint of "
+                                    f"{checkpoint.at[:19]} (it was rewritten)")
+    if checkpoint is not None and count < checkpoint.count:
+        first = covered_last + 1 if covered_last is not None else "the first"
+        return broken(None, f"the signed checkpoint of {checkpoint.at[:19]} recorded {checkpoint.count} entries "
+                            f"up to entry {checkpoint.last_id}; {checkpoint.count - covered} of them are gone: "
+                            f"entries {first} to {checkpoint.last_id} were deleted")
+    return VerifyResult(True, count, None, "", legacy, checkpoint, prev, last_id)

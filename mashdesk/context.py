@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from db.base import Base, Versioned
+    from mashdesk.audit_keys import AuditKeys
     from mashdesk.calendar import WorkingCalendar
 
 T = TypeVar("T", bound="Base")
@@ -67,6 +68,7 @@ class AppContext:
         self.dialect = dialect_of(self.url)
         self.clock = clock
         self._calendar = calendar
+        self._audit_keys: AuditKeys | None = None
         self._lock = threading.Lock()
 
     @property
@@ -103,6 +105,17 @@ class AppContext:
             self._calendar = WorkingCalendar(clock=self.now)
         return self._calendar
 
+    @property
+    def audit_keys(self) -> AuditKeys:
+        """The audit trail's keys (``mashdesk.audit_keys``): loaded, or made, the first time they are needed."""
+        if self._audit_keys is None:
+            from mashdesk.audit_keys import load_or_create  # cryptography: not before the first paint
+
+            with self._lock:
+                if self._audit_keys is None:
+                    self._audit_keys = load_or_create(self.now())
+        return self._audit_keys
+
     def now(self) -> datetime:
         return self.clock()
 
@@ -129,8 +142,9 @@ class AuditMissing(MashDeskError):
 class WriteScope:
     """One transaction of one action by one actor; it must record exactly one audit event."""
 
-    def __init__(self, session: Session, actor: Actor, action: str, now: datetime) -> None:
+    def __init__(self, session: Session, actor: Actor, action: str, now: datetime, keys: AuditKeys) -> None:
         self.session = session
+        self.keys = keys
         self.actor = actor
         self.action = action
         self.now = now
@@ -141,6 +155,7 @@ class WriteScope:
     def audit(self, entity: str, entity_id: int | None, summary: str = "", **detail: Any) -> None:
         audit.write(
             self.session,
+            keys=self.keys,
             at=self.now,
             user_id=self.actor.user_id,
             username=self.actor.username,
@@ -217,7 +232,7 @@ class Service:
 
         permissions.require(actor.role, action, actor.username)
         session = self.ctx.session_factory()
-        scope = WriteScope(session, actor, action, self.ctx.now())
+        scope = WriteScope(session, actor, action, self.ctx.now(), self.ctx.audit_keys)
         try:
             with session.begin():
                 session.connection(execution_options=SQLITE_WRITE)

@@ -31,7 +31,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "contact.allocate": frozenset({"manager"}),
     "contact.take_next": MASH,
     "check.request": MASH,
-    "check.answer": AGENCY,
+    "check.answer": AGENCY | {"atlas"},
     "decision.propose": MASH,
     "decision.authorise": frozenset({"manager"}),
     "feedback.send": MASH,
@@ -41,6 +41,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "person.create": MASH | {"edt"},
     "person.import": frozenset({"admin", "manager"}),
     "person.merge": frozenset({"manager"}),
+    #: Correcting and completing a person's record (the Person page).
+    "person.update": MASH,
+    #: Marking a person restricted, or lifting it; and opening a restricted person's record.
+    "person.restrict": frozenset({"manager"}),
+    "person.restricted": frozenset({"manager"}),
     "edt.log": frozenset({"edt"}),
     "handover.read": MASH | {"edt"},
     "handover.acknowledge": frozenset({"manager"}),
@@ -95,6 +100,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notice.stepdown_deadlines": frozenset({"manager", "earlyhelp"}),
     "user.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "manager"}),
+    #: The daily signed checkpoint of the trail, which every desk writes.
+    "audit.checkpoint": EVERYONE,
+    #: A signed extract of the trail for an investigation.
+    "audit.export": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),
     "demo.load": frozenset({"admin"}),
 }

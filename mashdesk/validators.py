@@ -61,6 +61,28 @@ def upn(value: str) -> str:
     return text
 
 
+#: The letters of a UPN's check letter, for remainders 0-22 (no I, O or S).
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(last_twelve: str) -> str:
+    """The DfE check letter of a UPN's last twelve characters: weights 2-13, modulus 23."""
+    total = 0
+    for weight, char in enumerate(last_twelve, start=2):
+        total += weight * (int(char) if char.isdigit() else UPN_LETTERS.index(char))
+    return UPN_LETTERS[total % 23]
+
+
+def upn_checked(value: str) -> str:
+    """A UPN (see :func:`upn`) whose first letter is the right check letter."""
+    text = upn(value)
+    if text[-1].isalpha() and text[-1] not in UPN_LETTERS:
+        raise ValueError(f"a UPN's last letter is one of {UPN_LETTERS}")
+    if upn_check_letter(text[1:]) != text[0]:
+        raise ValueError("not a valid UPN (the check letter is wrong)")
+    return text
+
+
 def iso_date(value: str) -> date:
     """A date written YYYY-MM-DD."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", (value or "").strip()):

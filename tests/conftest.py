@@ -39,10 +39,19 @@ class FakeClock:
         self.now = datetime(*args, tzinfo=LONDON).astimezone(UTC)  # type: ignore[misc]
 
 
+@pytest.fixture(scope="session")
+def audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One audit key for the test run (databases built once are shared between tests)."""
+    return tmp_path_factory.mktemp("audit-key") / "audit-key.json"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                   audit_key_file: Path) -> None:
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("MASHDESK_DATA_DIR", str(data))
+    monkeypatch.setenv("MASHDESK_AUDIT_KEY", str(audit_key_file))
+    monkeypatch.delenv("MASHDESK_AUDIT_CHECKPOINTS", raising=False)
     monkeypatch.delenv("MASHDESK_DB", raising=False)
     monkeypatch.delenv("MASHDESK_PASSWORD", raising=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -42,3 +43,22 @@ def fake_print_dialog(output: Path) -> type:
             return QPrintDialog.DialogCode.Accepted
 
     return FakePrintDialog
+
+
+@contextmanager
+def guard_lifted(ctx):  # type: ignore[no-untyped-def]
+    """The audit table's refusal to change lifted, as an intruder with the owner's rights would;
+    put back afterwards (the PostgreSQL test database is shared by the tests of a run)."""
+    from sqlalchemy import text
+
+    from db.audit_guard import create_statements, drop_statements
+
+    with ctx.session_factory.begin() as s:
+        for statement in drop_statements(ctx.dialect):
+            s.execute(text(statement))
+    try:
+        yield
+    finally:
+        with ctx.session_factory.begin() as s:
+            for statement in drop_statements(ctx.dialect) + create_statements(ctx.dialect):
+                s.execute(text(statement))

@@ -43,6 +43,10 @@ class Autosaver(QObject):
         if self._service.save(self._actor, self.form, self.key, self._collect()):
             self.saved.emit()
 
+    def stop(self) -> None:
+        """Stop saving, keeping the draft (the form moves on to another record)."""
+        self._timer.stop()
+
     def finish(self) -> None:
         self._timer.stop()
         self._service.discard(self._actor, self.form, self.key)

@@ -8,16 +8,8 @@ from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
+                               QStackedWidget, QWidget)
 
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
@@ -90,10 +82,9 @@ def _meeting_view(ctx: AppContext, actor: Actor) -> QWidget:
 
 
 def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
-    from mashdesk.people.service import PeopleService
     from ui.people.people_view import PeopleView
 
-    return PeopleView(PeopleService(ctx), actor)
+    return PeopleView.for_context(ctx, actor)
 
 
 #: How each main view but the queue is built, on first show. One line per view. A view with a
@@ -260,9 +251,9 @@ class MainWindow(QMainWindow):
         loaded = getattr(view, "loaded", None)
         if loaded is not None:
             loaded.connect(lambda k=key: self.view_loaded.emit(k))
-        opener = getattr(view, "open_contact", None)
-        if opener is not None:
-            opener.connect(self.open_contact)
+        for name, slot in (("open_contact", self.open_contact), ("person_requested", self.open_person)):
+            if (signal := getattr(view, name, None)) is not None:
+                signal.connect(slot)
 
     @property
     def contact(self) -> QWidget:
@@ -400,6 +391,12 @@ class MainWindow(QMainWindow):
         self._fresh = "contact"
         self.show_view("contact")
         self._fresh = None
+
+    def open_person(self, person_id: int) -> None:
+        """A person's page in the People view (Ctrl+Shift+P on a contact: views emit ``person_requested``)."""
+        if self.may_open("people"):
+            self.show_view("people")
+            self.people.open_person(person_id)  # type: ignore[attr-defined]
 
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:

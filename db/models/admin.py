@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import STAMP_INSERT, Base, Versioned
@@ -55,14 +55,16 @@ class User(Versioned, Base):
 
 
 class AuditEvent(Base):
-    """One entry of the tamper-evident audit trail.
+    """One entry of the tamper-evident audit trail (``mashdesk.audit``).
 
-    ``hash`` is SHA-256 over the previous entry's hash and this entry's canonical
-    content, so an edited, removed or reordered entry breaks the chain.
+    ``hash`` is a keyed MAC over the previous entry's hash and this entry's canonical content, so an
+    edited, removed, reordered or forged entry breaks the chain. The database refuses UPDATE and
+    DELETE on this table (``db/audit_guard.py``).
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    # AUTOINCREMENT on SQLite: an id is never given again, even after the last entries were deleted.
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True, info=STAMP_INSERT)
@@ -75,6 +77,8 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: 1: plain SHA-256 (entries from before the audit key); 2: HMAC-SHA-256 with the audit key.
+    scheme: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="1")
 
 
 class Draft(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Versioned
@@ -49,8 +49,15 @@ class Person(Versioned, Base):
     religion: Mapped[str | None] = mapped_column(String(40))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     disability_notes: Mapped[str | None] = mapped_column(Text)
+    #: CIN census disability codes, space-separated ("MOB LD"); ``disabled`` is set when there are any.
+    disability_codes: Mapped[str | None] = mapped_column(String(60))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    immigration_status: Mapped[str | None] = mapped_column(String(60))
     nhs_number: Mapped[str | None] = mapped_column(String(10))
     upn: Mapped[str | None] = mapped_column(String(13))
+    former_upn: Mapped[str | None] = mapped_column(String(13))
+    #: Why a child has no UPN (UN1-UN5, the DfE codes), when they have none.
+    upn_unknown: Mapped[str | None] = mapped_column(String(3))
     school: Mapped[str | None] = mapped_column(String(120))
     gp: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(40))
@@ -60,6 +67,9 @@ class Person(Versioned, Base):
     cp_plan_previous: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Warnings a practitioner must see (e.g. "violent adult in household").
     warning: Mapped[str | None] = mapped_column(Text)
+    #: A restricted record (e.g. a family member works in the service): only managers open it.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    restricted_reason: Mapped[str | None] = mapped_column(Text)
     #: Set when this record was merged into another; merged records are hidden, not deleted.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     key_first: Mapped[str] = mapped_column(String(80), default="")
@@ -96,6 +106,8 @@ class PersonName(Base):
     kind: Mapped[str] = mapped_column(String(12), default="alias")  # alias / former / preferred
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
+    #: From when the person was known by this name (a former name: until the current one).
+    from_date: Mapped[date | None] = mapped_column(Date)
     key_first: Mapped[str] = mapped_column(String(80), default="")
     key_last: Mapped[str] = mapped_column(String(80), default="")
     phon_first: Mapped[str] = mapped_column(String(16), default="")

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TYPE_CHECKING
 
 from mashdesk.errors import AuthenticationError, InputError, MashDeskError
@@ -111,3 +112,14 @@ def sign_in(ctx: AppContext, username: str) -> Actor:
 
     password = password_from_env_or_prompt(f"Password for {username}: ")
     return AuthService(ctx).sign_in(username, password)
+
+
+def parse_date(value: str) -> date:
+    """An argparse type: a date as YYYY-MM-DD between 1900 and 2100 (argparse names the option)."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value[:80]!r} is not a date (YYYY-MM-DD)") from None
+    if not 1900 <= day.year <= 2100:
+        raise argparse.ArgumentTypeError(f"{value[:80]!r} is outside 1900-2100")
+    return day

@@ -1,4 +1,4 @@
-"""``mashdesk init``, ``mashdesk demo`` and ``mashdesk audit verify``."""
+"""``mashdesk init``, ``mashdesk demo`` and ``mashdesk audit verify|checkpoint|export``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from mashdesk.cli.common import add_command, open_context, password_from_env_or_prompt, sign_in
+from mashdesk.cli.common import add_command, open_context, parse_date, password_from_env_or_prompt, sign_in
 from mashdesk.permissions import require
 
 
@@ -25,6 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     v = add_command(audit_sub, "verify", acts_as_user=True,
                     help="check the audit trail is complete and untampered")
     v.set_defaults(func=cmd_audit_verify)
+    c = add_command(audit_sub, "checkpoint", acts_as_user=True,
+                    help="write a signed checkpoint of the trail outside the database")
+    c.set_defaults(func=cmd_audit_checkpoint)
+    e = add_command(audit_sub, "export", acts_as_user=True, help="write a signed extract of the trail")
+    e.add_argument("--from", dest="start", required=True, type=parse_date, metavar="YYYY-MM-DD")
+    e.add_argument("--to", dest="end", required=True, type=parse_date, metavar="YYYY-MM-DD")
+    e.add_argument("--out", required=True, metavar="FILE")
+    e.set_defaults(func=cmd_audit_export)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -53,12 +61,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from mashdesk import audit
+    from mashdesk.services.audit_trail import AuditTrailService
+
+    with open_context(args) as ctx:
+        actor = sign_in(ctx, args.as_user)
+        result = AuditTrailService(ctx).verify(actor)
+    print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from mashdesk.services.audit_trail import AuditTrailService
 
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         require(actor.role, "audit.read", actor.username)
-        with ctx.session_factory() as session:
-            result = audit.verify(session)
-    print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
-    return 0 if result.ok else 1
+        checkpoint = AuditTrailService(ctx).checkpoint("by hand")
+    print(json.dumps({"entries": checkpoint.count, "head": checkpoint.head, "at": checkpoint.at}))
+    return 0
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from mashdesk.services.audit_trail import AuditTrailService
+
+    with open_context(args) as ctx:
+        actor = sign_in(ctx, args.as_user)
+        print(json.dumps(AuditTrailService(ctx).export(actor, args.start, args.end, args.out)))
+    return 0

@@ -17,8 +17,11 @@ from db.base import Base
 from db.models import PersonName
 
 #: Person fields a merge copies to the survivor when the survivor has none (restored by unmerge).
-MERGE_FILL_FIELDS = ("nhs_number", "upn", "school", "gp", "ethnicity", "first_language", "religion", "warning")
-MERGE_FLAG_FIELDS = ("open_case", "cp_plan_current", "cp_plan_previous", "disabled")
+MERGE_FILL_FIELDS = ("nhs_number", "upn", "school", "gp", "ethnicity", "first_language", "religion", "warning",
+                     "middle_names", "immigration_status", "former_upn", "disability_codes", "restricted_reason")
+#: A restricted duplicate makes the record kept restricted too.
+MERGE_FLAG_FIELDS = ("open_case", "cp_plan_current", "cp_plan_previous", "disabled", "interpreter_needed",
+                     "restricted")
 
 #: Tables whose links to people are the merge's own bookkeeping, never moved.
 _NOT_MOVED = frozenset({"people", "person_merges"})
@@ -113,4 +116,11 @@ def restore_links(s: Session, links: dict[str, Any], merged_id: int, survivor_id
     s.expire_all()
 
 
-__all__ = ["MERGE_FILL_FIELDS", "MERGE_FLAG_FIELDS", "move_links", "restore_links"]
+def dob_gap_days(a: Any, b: Any) -> int | None:
+    """Days between two people's dates of birth (expected ones if not born), or None when one is not known."""
+    da = a.date_of_birth or a.expected_date_of_birth
+    db = b.date_of_birth or b.expected_date_of_birth
+    return abs((da - db).days) if da and db else None
+
+
+__all__ = ["MERGE_FILL_FIELDS", "MERGE_FLAG_FIELDS", "dob_gap_days", "move_links", "restore_links"]

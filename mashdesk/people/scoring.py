@@ -18,6 +18,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from mashdesk import validators
 from mashdesk.people import names
+from mashdesk.people.short_forms import short_forms
 
 LIKELY = 85.0
 POSSIBLE = 60.0
@@ -25,8 +26,8 @@ POSSIBLE = 60.0
 # Points: names 60 (first 25, surname 35), date of birth 40, postcode up to 8.
 FIRST_POINTS = 25.0
 LAST_POINTS = 35.0
-DOB_POINTS = {"exact": 40.0, "swap": 34.0, "year": 30.0, "days": 30.0, "digit": 28.0, "expected": 30.0,
-              "unknown": 20.0, "differs": 0.0}
+DOB_POINTS = {"exact": 40.0, "swap": 34.0, "day": 34.0, "digit": 32.0, "expected": 30.0, "year": 30.0,
+              "days": 28.0, "year_far": 18.0, "unknown": 20.0, "differs": 0.0}
 POSTCODE_POINTS = 8.0
 DISTRICT_POINTS = 2.0
 SEX_PENALTY = 15.0
@@ -35,6 +36,9 @@ SEX_PENALTY = 15.0
 CAP_DOB_DIFFERS = 70.0
 CAP_NAME_DIFFERS = 80.0
 CAP_IDENTIFIER_DIFFERS = 70.0
+#: The highest ``possible`` score: where the name and date of birth do not both agree and no
+#: strong identifier does either.
+CAP_NOT_LIKELY = 84.0
 SWAP_PENALTY = 0.04
 OTHER_NAME_PENALTY = 0.02
 
@@ -103,7 +107,7 @@ def nickname_forms(name: str) -> frozenset[str]:
     if len(name) < 2:
         return frozenset()
     nn = _nicknamer()
-    forms = set(nn.nicknames_of(name)) | set(nn.canonicals_of(name))
+    forms = set(nn.nicknames_of(name)) | set(nn.canonicals_of(name)) | short_forms(name)
     return frozenset(names.normalise(f) for f in forms) - {name}
 
 
@@ -260,8 +264,23 @@ def dob_variants(d: date) -> list[date]:
     return sorted(out)
 
 
+#: Date-of-birth differences that still agree: a candidate may be ``likely`` on them and the name.
+DOB_AGREES = frozenset({"exact", "swap", "day", "digit", "expected"})
+#: Differences a slip could explain but a different child could too: ``likely`` only when a strong
+#: identifier (the same address) agrees as well.
+DOB_SOFT = frozenset({"year", "days", "unknown"})
+
+
 def compare_dob(query: date | None, record: CandidateRecord) -> tuple[str, str | None]:
-    """The kind of agreement between dates of birth, and its reason."""
+    """The kind of agreement between dates of birth, and its reason.
+
+    Kinds: ``exact``; ``swap`` (day and month swapped), ``day`` (one day out) and ``digit``
+    (one typed digit in the day or month) still agree; ``year`` (the same day and month a
+    year out) and ``days`` (2 or 3 days out) are soft; ``year_far`` (the same day and month,
+    the year more than one apart) is a namesake's birthday unless an identifier agrees;
+    ``differs``; ``unknown`` when either date is missing; ``expected`` for a baby born close
+    to the expected date recorded.
+    """
     if query is None:
         return "unknown", None
     if record.date_of_birth is None:
@@ -274,14 +293,21 @@ def compare_dob(query: date | None, record: CandidateRecord) -> tuple[str, str |
         return "exact", "date of birth matches"
     if _swap(query) == r:
         return "swap", "date of birth with day and month swapped"
-    if (r.month, r.day) == (query.month, query.day) and abs(r.year - query.year) == 1:
-        return "year", "date of birth a year out"
+    if (r.month, r.day) == (query.month, query.day):
+        years = abs(r.year - query.year)
+        if years == 1:
+            return "year", "date of birth a year out"
+        return "year_far", f"date of birth year differs by {years} years"
     days = abs((r - query).days)
+    if days == 1:
+        return "day", "date of birth 1 day out"
+    if r.year == query.year:
+        a, b = r.strftime("%m%d"), query.strftime("%m%d")
+        if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
+            which = "month" if a[:2] != b[:2] else "day"
+            return "digit", f"date of birth differs by one digit in the {which}"
     if days <= 3:
-        return "days", f"date of birth {days} day{'s' if days > 1 else ''} out"
-    a, b = r.strftime("%Y%m%d"), query.strftime("%Y%m%d")
-    if sum(x != y for x, y in zip(a, b, strict=True)) == 1:
-        return "digit", "date of birth differs by one digit"
+        return "days", f"date of birth {days} days out"
     return "differs", "date of birth differs"
 
 
@@ -311,11 +337,15 @@ def score(query: MatchQuery, record: CandidateRecord) -> Scored:
         reasons.append(dob_reason)
     if kind == "differs":
         caps.append(CAP_DOB_DIFFERS)
+    elif kind == "year_far":
+        caps.append(CAP_NOT_LIKELY)
 
+    same_address = False
     qpc = _postcode_key(query.postcode)
     if qpc and record.postcodes:
         current = {key: cur for key, cur in record.postcodes}
         if qpc in current:
+            same_address = True
             total += POSTCODE_POINTS
             reasons.append("postcode matches" if current[qpc] else "postcode of a former address")
         elif any(key[:-3] == qpc[:-3] for key in current) and len(qpc) > 4:
@@ -339,6 +369,8 @@ def score(query: MatchQuery, record: CandidateRecord) -> Scored:
         else:
             caps.append(CAP_IDENTIFIER_DIFFERS)
             reasons.append("UPN differs")
+    if kind in DOB_SOFT and not same_address:
+        caps.append(CAP_NOT_LIKELY)
     if decisive:
         total = 100.0
         reasons = decisive + reasons
@@ -355,5 +387,6 @@ def rank(query: MatchQuery, records: Iterable[CandidateRecord], limit: int = 10)
     return scored[:limit]
 
 
-__all__ = ["LIKELY", "POSSIBLE", "CandidateRecord", "MatchQuery", "NameMatch", "Scored", "band",
+__all__ = ["DOB_AGREES", "DOB_SOFT", "LIKELY", "POSSIBLE",
+           "CandidateRecord", "MatchQuery", "NameMatch", "Scored", "band",
            "compare_dob", "compare_first", "compare_last", "dob_variants", "nickname_forms", "rank", "score"]

@@ -17,10 +17,11 @@ from db.models import Address, Person, PersonAddress, PersonMerge, PersonName
 from mashdesk import validators
 from mashdesk.context import Actor, Service
 from mashdesk.errors import InputError, NotFound
-from mashdesk.people import blocking, names
+from mashdesk.people import blocking, names, restriction
+from mashdesk.people.details import checked
 from mashdesk.people.history import contact_summaries, flags_of, merge_summaries, previous_contacts
 from mashdesk.people.importing import ImportRow, parse_csv
-from mashdesk.people.merging import MERGE_FILL_FIELDS, MERGE_FLAG_FIELDS, move_links, restore_links
+from mashdesk.people.merging import MERGE_FILL_FIELDS, MERGE_FLAG_FIELDS, dob_gap_days, move_links, restore_links
 from mashdesk.people.scoring import MatchQuery
 from mashdesk.people.views import ImportResult, MergeSummary, PersonHistory, PersonMatch
 
@@ -47,15 +48,6 @@ class PersonInput:
     external_id: str | None = None
 
 
-def _checked(value: str | None, check: Any, label: str, field_name: str) -> str | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return str(check(value))
-    except ValueError as exc:
-        raise InputError(f"{label}: {exc}", field_name) from None
-
-
 def validate_person(data: PersonInput, today: date) -> None:
     """Raise :class:`InputError` naming the first field that is wrong; identifiers are normalised."""
     if not data.first_name.strip():
@@ -69,9 +61,9 @@ def validate_person(data: PersonInput, today: date) -> None:
         raise InputError("date of birth: cannot be in the future", "date_of_birth")
     if data.sex not in ("M", "F", "U"):
         raise InputError("sex: M, F or U", "sex")
-    data.nhs_number = _checked(data.nhs_number, validators.nhs_number, "NHS number", "nhs_number")
-    data.upn = _checked(data.upn, validators.upn, "UPN", "upn")
-    data.postcode = _checked(data.postcode, validators.postcode, "postcode", "postcode")
+    data.nhs_number = checked(data.nhs_number, validators.nhs_number, "NHS number", "nhs_number")
+    data.upn = checked(data.upn, validators.upn, "UPN", "upn")
+    data.postcode = checked(data.postcode, validators.postcode, "postcode", "postcode")
 
 
 def add_person(session: Session, data: PersonInput, user_id: int | None, now: datetime) -> Person:
@@ -112,19 +104,19 @@ class PeopleService(Service):
         contact); :meth:`match` is the audited look-up for scripted access.
         """
         with self.read(actor, "person.match") as s:
-            return self._search(s, query, limit)
+            return self._search(s, actor, query, limit)
 
     def match(self, actor: Actor, query: MatchQuery, limit: int = 10) -> list[PersonMatch]:
         """The same search, recorded in the audit trail with its terms and the people it found."""
         with self.write(actor, "person.match", "search") as w:
-            found = self._search(w.session, query, limit)
+            found = self._search(w.session, actor, query, limit)
             w.audit("person_search", None, f"searched for {query.first_name} {query.last_name}",
                     first_name=query.first_name, last_name=query.last_name,
                     date_of_birth=query.date_of_birth.isoformat() if query.date_of_birth else None,
                     postcode=query.postcode, found=[m.person_id for m in found])
             return found
 
-    def _search(self, s: Session, query: MatchQuery, limit: int) -> list[PersonMatch]:
+    def _search(self, s: Session, actor: Actor, query: MatchQuery, limit: int) -> list[PersonMatch]:
         if limit < 1:
             raise InputError("limit: at least 1", "limit")
         ranked = blocking.match(s, _clean_query(query), limit)
@@ -135,21 +127,28 @@ class PeopleService(Service):
                                              .options(selectinload(Person.addresses)))}
         history = previous_contacts(s, ids, self.ctx.now())
         out = []
+        masked = not restriction.may_see(actor)
         for scored, record in ranked:
             p = people[scored.person_id]
             contacts, referrals = history[p.id]
             assert scored.band is not None
-            out.append(PersonMatch(
+            match = PersonMatch(
                 person_id=p.id, external_id=record.external_id, name=p.full_name,
                 date_of_birth=p.date_of_birth, expected_date_of_birth=p.expected_date_of_birth, sex=p.sex,
                 postcode=_current_postcode(p), score=scored.score, band=scored.band,
                 reasons=scored.reasons, contacts_12m=contacts, referrals_12m=referrals,
-                flags=flags_of(p, referrals)))
+                flags=flags_of(p, referrals))
+            out.append(restriction.mask(match) if p.restricted and masked else match)
         return out
 
     # -- one person ----------------------------------------------------------------------------
-    def history(self, actor: Actor, person_id: int) -> PersonHistory:
-        """A person's record, their contacts (the last 12 months counted), case status and merges."""
+    def history(self, actor: Actor, person_id: int, audit_open: bool = True) -> PersonHistory:
+        """A person's record, their contacts (the last 12 months counted), case status and merges.
+
+        A restricted record only for managers; every attempt to open one is audited
+        (``audit_open=False``: the screen has just opened and audited it, see :func:`restriction.guard`).
+        """
+        restriction.guard(self, actor, person_id, audit_open)
         with self.read(actor, "person.read") as s:
             p = s.scalar(select(Person).where(Person.id == person_id).options(
                 selectinload(Person.names), selectinload(Person.addresses)))
@@ -216,8 +215,11 @@ class PeopleService(Service):
         return ImportResult(created=created, updated=updated)
 
     # -- merging -------------------------------------------------------------------------------
-    def merge(self, actor: Actor, survivor_id: int, merged_id: int) -> int:
+    def merge(self, actor: Actor, survivor_id: int, merged_id: int, reason: str | None = None) -> int:
         """Merge the duplicate ``merged_id`` into ``survivor_id``; returns the merge's id.
+
+        Two records whose dates of birth are more than a year apart are different children
+        unless the manager gives a ``reason`` (recorded with the merge).
 
         Every link to the duplicate (contacts, decisions, names, addresses, households,
         relationships…) moves to the survivor and is listed in the merge record, so
@@ -233,6 +235,11 @@ class PeopleService(Service):
                 if p.merged_into_id is not None:
                     raise InputError(f"merge: {p.full_name} ({p.id}) was already merged into person "
                                      f"{p.merged_into_id}", "merged_id")
+            reason = " ".join((reason or "").split()) or None
+            apart = dob_gap_days(survivor, merged)
+            if apart is not None and apart > 365 and not reason:
+                raise InputError(f"merge reason: the dates of birth are {apart} days apart (over a year); "
+                                 "give a reason to merge them", "reason")
             moved, removed = move_links(s, merged_id, survivor_id)
             name = PersonName(person_id=survivor_id, kind="merged", first_name=merged.first_name,
                               last_name=merged.last_name, **names.keys(merged.first_name, merged.last_name))
@@ -250,12 +257,12 @@ class PeopleService(Service):
             record = PersonMerge(survivor_id=survivor_id, merged_id=merged_id, merged_at=w.now,
                                  merged_by_id=actor.user_id,
                                  moved_links={"moved": moved, "removed": removed, "added_names": [name.id],
-                                              "filled": filled})
+                                              "filled": filled, "reason": reason})
             s.add(record)
             s.flush()
             w.audit("person_merge", record.id, f"merged {merged.full_name} ({merged_id}) into "
                     f"{survivor.full_name} ({survivor_id})", survivor_id=survivor_id, merged_id=merged_id,
-                    moved={k: len(v) for k, v in moved.items()})
+                    moved={k: len(v) for k, v in moved.items()}, reason=reason)
             return record.id
 
     def unmerge(self, actor: Actor, merge_id: int) -> None:

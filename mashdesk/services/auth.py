@@ -109,7 +109,7 @@ class AuthService(Service):
             if session.scalar(select(func.count()).select_from(User)):
                 return None
             user_id = _add_user(session, username, username, "admin", password, None)
-            audit.write(session, at=self.ctx.now(), user_id=user_id, username=username,
+            audit.write(session, keys=self.ctx.audit_keys, at=self.ctx.now(), user_id=user_id, username=username,
                         action="user.bootstrap_admin", entity="user", entity_id=user_id,
                         summary=f"first administrator {username} created")
             return user_id
@@ -153,7 +153,7 @@ class PendingSignIn:
         with ctx.direct() as conn, conn.writing():
             now = ctx.now()
             audit.write(
-                conn, at=now, user_id=row[0] if row and ok else None, username=self.username,
+                conn, keys=ctx.audit_keys, at=now, user_id=row[0] if row and ok else None, username=self.username,
                 action="auth.sign_in" if ok else "auth.sign_in_failed", entity="user",
                 entity_id=row[0] if row else None,
                 summary="signed in" if ok else "sign-in refused",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Contact, Decision, StepDown, StepDownEvent
 from mashdesk import codes
 from mashdesk.context import WriteScope
-from mashdesk.stepdown.workflow import OPEN_STATUSES
+from mashdesk.stepdown.workflow import OPEN_STATUSES, opened_note
 
 
 def open_step_down(w: WriteScope, contact: Contact, decision: Decision | None) -> StepDown:
@@ -39,9 +39,7 @@ def open_step_down(w: WriteScope, contact: Contact, decision: Decision | None) -
         w,
         sd,
         "created",
-        f"Opened by hand from contact {contact.reference}"
-        if by_hand
-        else f"Opened when the MASH decision on {contact.reference} was authorised",
+        opened_note(contact.reference, by_hand=by_hand),
     )
     return sd
 

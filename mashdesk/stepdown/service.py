@@ -19,6 +19,7 @@ from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerI
 from mashdesk.stepdown.opening import open_step_down, stamp_event
 from mashdesk.stepdown.reading import StepDownReads
 from mashdesk.stepdown.views import StepUpResult
+from mashdesk.stepdown import workflow
 from mashdesk.stepdown.workflow import CLOSURE_REASONS, OPEN_STATUSES, consented, require_state
 
 
@@ -90,11 +91,8 @@ class StepDownService(StepDownReads):
             sd = self._edit(w, step_down_id, expected_version, "record_consent")
             sd.consent_step_down, sd.consent_info_sharing = step_down, info_sharing
             refused = "refused" in (step_down, info_sharing)
-            if refused:
-                sd.status = "consent_refused"
-            text = f"Step-down: {step_down}; information sharing: {info_sharing}" + (
-                f". {note.strip()}" if note.strip() else ""
-            )
+            sd.status = workflow.after("record_consent", sd.status, refused=refused)
+            text = workflow.consent_note(step_down, info_sharing, note)
             return self._done(
                 w,
                 sd,
@@ -112,7 +110,8 @@ class StepDownService(StepDownReads):
         with self.write(actor, "stepdown.decide_refusal", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "decide_refusal")
             if ask_again:
-                sd.status, sd.consent_step_down, sd.consent_info_sharing = "draft", "not_asked", "not_asked"
+                sd.status = workflow.after("decide_refusal", sd.status, ask_again=True)
+                sd.consent_step_down, sd.consent_info_sharing = "not_asked", "not_asked"
                 return self._done(
                     w,
                     sd,
@@ -120,7 +119,8 @@ class StepDownService(StepDownReads):
                     note.strip() or "Consent to be asked again",
                     "consent to be asked again",
                 )
-            sd.status, sd.closed_at, sd.closure_reason = "closed", w.now, "no_further_action"
+            sd.status = workflow.after("decide_refusal", sd.status)
+            sd.closed_at, sd.closure_reason = w.now, "no_further_action"
             return self._done(
                 w,
                 sd,
@@ -144,20 +144,21 @@ class StepDownService(StepDownReads):
                     "and to information sharing; record it first",
                     "consent",
                 )
-            sd.centre, sd.needs, sd.status, sd.sent_at = centre, needs.strip(), "sent", w.now
+            sd.status = workflow.after("send", sd.status)
+            sd.centre, sd.needs, sd.sent_at = centre, needs.strip(), w.now
             sd.declined_reason = None
             name = self.config.centre_name(centre)
-            return self._done(w, sd, "sent", f"Sent to {name}", f"sent to {name}", centre=centre)
+            return self._done(w, sd, "sent", workflow.sent_note(name), f"sent to {name}", centre=centre)
 
     def accept(self, actor: Actor, step_down_id: int, expected_version: int) -> int:
         """The centre accepts: the first-contact and review clocks start."""
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "accept")
-            sd.status, sd.accepted_at = "accepted", w.now
+            sd.status, sd.accepted_at = workflow.after("accept", sd.status), w.now
             sd.first_contact_due_at = self.calendar.due_datetime("early_help_first_contact", w.now)
             sd.next_review_due_at = self.calendar.due_datetime("early_help_review", w.now)
             return self._done(
-                w, sd, "accepted", f"Accepted by {self.config.centre_name(sd.centre)}", "accepted"
+                w, sd, "accepted", workflow.accepted_note(self.config.centre_name(sd.centre)), "accepted"
             )
 
     def decline(self, actor: Actor, step_down_id: int, expected_version: int, *, reason: str) -> int:
@@ -165,7 +166,7 @@ class StepDownService(StepDownReads):
             raise InputError("reason: say why the step-down is declined", "reason")
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "decline")
-            sd.status, sd.declined_reason = "declined", reason.strip()
+            sd.status, sd.declined_reason = workflow.after("decline", sd.status), reason.strip()
             return self._done(w, sd, "declined", reason.strip(), "declined")
 
     def allocate(
@@ -185,8 +186,7 @@ class StepDownService(StepDownReads):
             if worker_id is not None:
                 w.get(User, worker_id, "worker")
             sd.allocated_worker, sd.allocated_worker_id = worker.strip(), worker_id
-            if sd.status == "accepted":
-                sd.status = "allocated"
+            sd.status = workflow.after("allocate", sd.status)
             return self._done(w, sd, "allocated", worker.strip(), f"allocated to {worker.strip()}")
 
     def _moment(self, w: WriteScope, at: datetime | None, after: datetime | None, what: str) -> datetime:
@@ -212,7 +212,7 @@ class StepDownService(StepDownReads):
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "first_contact")
             moment = self._moment(w, at, sd.accepted_at, "first contact")
-            sd.status, sd.first_contact_at = "engaged", moment
+            sd.status, sd.first_contact_at = workflow.after("first_contact", sd.status), moment
             late = sd.first_contact_due_at is not None and moment > sd.first_contact_due_at
             return self._done(
                 w,
@@ -249,7 +249,7 @@ class StepDownService(StepDownReads):
             raise InputError(f"closure reason: choose one of {', '.join(CLOSURE_REASONS)}", "closure_reason")
         with self.write(actor, "stepdown.manage", "step-down") as w:
             sd = self._edit(w, step_down_id, expected_version, "close")
-            sd.status, sd.closed_at, sd.closure_reason = "closed", w.now, reason
+            sd.status, sd.closed_at, sd.closure_reason = workflow.after("close", sd.status), w.now, reason
             return self._done(
                 w,
                 sd,
@@ -306,7 +306,8 @@ class StepDownService(StepDownReads):
                         )
                     )
             contact.step_down_id = sd.id
-            sd.stepped_up_contact_id, sd.status, sd.closed_at = contact.id, "stepped_up", w.now
+            sd.status = workflow.after("step_up", sd.status)
+            sd.stepped_up_contact_id, sd.closed_at = contact.id, w.now
             version = self._done(
                 w,
                 sd,

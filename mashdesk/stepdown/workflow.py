@@ -94,6 +94,48 @@ def require_state(status: str, action: str) -> None:
 
 
 
+#: The status each transition leaves a step-down in, where it does not depend on the answer.
+_LANDS_IN: dict[str, str] = {
+    "send": "sent", "accept": "accepted", "decline": "declined", "first_contact": "engaged",
+    "close": "closed", "step_up": "stepped_up",
+}
+
+
+def after(action: str, status: str, *, refused: bool = False, ask_again: bool = False) -> str:
+    """The status of a step-down in ``status`` once ``action`` is done (refused if the table forbids it).
+
+    ``refused``: the family refused consent (``record_consent``); ``ask_again``: the manager asks the
+    family again after a refusal instead of closing (``decide_refusal``).
+    """
+    require_state(status, action)
+    if action == "record_consent":
+        return "consent_refused" if refused else status
+    if action == "decide_refusal":
+        return "draft" if ask_again else "closed"
+    if action == "allocate":
+        return "allocated" if status == "accepted" else status
+    return _LANDS_IN.get(action, status)
+
+
+# -- what the history says ----------------------------------------------------------------------------
+def opened_note(contact_reference: str, *, by_hand: bool) -> str:
+    if by_hand:
+        return f"Opened by hand from contact {contact_reference}"
+    return f"Opened when the MASH decision on {contact_reference} was authorised"
+
+
+def consent_note(step_down: str, info_sharing: str, note: str = "") -> str:
+    return f"Step-down: {step_down}; information sharing: {info_sharing}" + (f". {note.strip()}" if note.strip() else "")
+
+
+def sent_note(centre_name: str) -> str:
+    return f"Sent to {centre_name}"
+
+
+def accepted_note(centre_name: str) -> str:
+    return f"Accepted by {centre_name}"
+
+
 
 # -- clocks ----------------------------------------------------------------------------------------
 

@@ -243,10 +243,10 @@ class TriageService(Service):
             decisions = _proposed(w.session, contact.id)
             for d in decisions:
                 d.status, d.authorised_at, d.authorised_by_id = "authorised", w.now, actor.user_id
-            lead = max(decisions, key=lambda d: (d.level, d.outcome == "strategy_discussion"))
+            lead = max(decisions, key=lambda d: workflow.lead_rank(d.level, d.outcome))
             contact.outcome, contact.level, contact.closed_at = lead.outcome, lead.level, w.now
             contact.status = workflow.after("authorise", contact.status)
-            contact.decided_late = bool(contact.decision_due_at and lead.decided_at > contact.decision_due_at)
+            contact.decided_late = workflow.decided_late(contact.decision_due_at, lead.decided_at)
             follow_up = _follow_up(w, self.ctx.calendar, contact, lead)
             if contact.referrer is not None and contact.referrer.professional:
                 w.session.add(ReferrerFeedback(
@@ -330,9 +330,7 @@ class TriageService(Service):
 
 
 def feedback_text(contact: Contact, lead: Decision) -> str:
-    return (f"Thank you for your contact about {contact.children_display} on "
-            f"{contact.received_at.astimezone(LONDON):%d %B %Y}. The MASH has considered it. "
-            f"Outcome: {codes.OUTCOMES[lead.outcome]}. {lead.rationale}").strip()
+    return workflow.feedback_text(contact.children_display, contact.received_at, lead.outcome, lead.rationale)
 
 
 # -- helpers ------------------------------------------------------------------------------------------

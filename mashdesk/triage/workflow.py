@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from mashdesk import codes
+from mashdesk.clock import LONDON
 from mashdesk.errors import InputError
 
 #: Statuses a contact passes through, in order.
@@ -84,3 +87,20 @@ def require(key: str, status: str, reference: str) -> ContactAction:
 def after(key: str, status: str) -> str:
     """The status a contact in ``status`` has once ``key`` is done."""
     return BY_KEY[key].to or status
+
+
+def lead_rank(level: int, outcome: str) -> tuple[int, bool]:
+    """Which child's decision leads the contact's outcome: the highest level, a strategy discussion first."""
+    return (level, outcome == "strategy_discussion")
+
+
+def decided_late(due: datetime | None, decided_at: datetime) -> bool:
+    """Whether the lead decision came after the contact's decision deadline."""
+    return bool(due and decided_at > due)
+
+
+def feedback_text(children_display: str, received_at: datetime, outcome: str, rationale: str) -> str:
+    """What the referrer is told once the decision is authorised."""
+    return (f"Thank you for your contact about {children_display} on "
+            f"{received_at.astimezone(LONDON):%d %B %Y}. The MASH has considered it. "
+            f"Outcome: {codes.OUTCOMES[outcome]}. {rationale}").strip()

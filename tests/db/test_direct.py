@@ -10,6 +10,7 @@ from sqlalchemy import select
 from db.direct import connect, sqlite_file, utc
 from db.models import AuditEvent, User
 from mashdesk import audit
+from mashdesk.audit_keys import load_or_create
 
 
 def test_named_parameters_and_percent_signs_mean_the_same_on_both_databases(db_url):
@@ -25,7 +26,8 @@ def test_a_write_that_fails_half_way_leaves_nothing(db_url):
     conn = connect(db_url)
     try:
         with pytest.raises(RuntimeError), conn.writing():
-            audit.write(conn, at=datetime.now(UTC), user_id=None, username="someone", action="test.half",
+            audit.write(conn, keys=load_or_create(datetime.now(UTC)), at=datetime.now(UTC), user_id=None,
+                        username="someone", action="test.half",
                         entity="test", entity_id=None, summary="never kept")
             raise RuntimeError("the rest of the action failed")
         assert conn.scalar("SELECT count(*) FROM audit_events WHERE action = 'test.half'") == 0
@@ -36,13 +38,14 @@ def test_a_write_that_fails_half_way_leaves_nothing(db_url):
 def test_values_written_directly_read_back_the_same_through_the_orm_and_back(ctx):
     moment = datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=timezone(timedelta(hours=-5)))
     with ctx.direct() as conn, conn.writing():
-        audit.write(conn, at=moment, user_id=None, username="someone", action="test.direct", entity="test",
+        audit.write(conn, keys=ctx.audit_keys, at=moment, user_id=None, username="someone", action="test.direct",
+                    entity="test",
                     entity_id=7, summary="written without the ORM", detail={"when": "now", "n": 3})
     with ctx.session_factory() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "test.direct")).one()
         assert event.at == moment and event.at.tzinfo is not None
         assert event.detail == {"when": "now", "n": 3}
-        assert audit.verify(s).ok
+        assert audit.verify(s, ctx.audit_keys).ok
     with ctx.direct() as conn:
         raw = conn.scalar("SELECT at FROM audit_events WHERE action = 'test.direct'")
         assert utc(raw) == moment

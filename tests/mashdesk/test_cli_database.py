@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, User
+from tests.helpers import guard_lifted
 from mashdesk.cli import run
 
 
@@ -40,7 +41,7 @@ def test_audit_verify_names_the_broken_entry(db_url, capsys, monkeypatch):
     from mashdesk.app import open_database
 
     ctx, _ = open_database(db_url)
-    with ctx.session_factory.begin() as s:
+    with guard_lifted(ctx), ctx.session_factory.begin() as s:
         first = s.scalar(select(func.min(AuditEvent.id)))
         s.execute(update(AuditEvent).where(AuditEvent.id == first).values(username="someone.else"))
     ctx.engine.dispose()

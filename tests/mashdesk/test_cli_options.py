@@ -20,11 +20,13 @@ from mashdesk.cli import build_parser, run
 from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
-COMMANDS = {"init", "demo", "audit verify", "triage", "due", "import persons", "match", "pack strategy",
+COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons", "match", "pack strategy",
             "handover", "missing list"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
+    "audit checkpoint": [],
+    "audit export": ["--from", "2026-11-01", "--to", "2026-11-30", "--out", "extract.json"],
     "import persons": ["people.csv"],
     "match": ["--first-name", "A", "--last-name", "B"],
     "pack strategy": ["--discussion", "1", "--out", "pack.pdf"],
@@ -122,6 +124,22 @@ def test_audit_verify(ctx, users, order, capsys):
     assert run(_argv(order, "audit verify", ["--db", users, "--as", "test.admin"])) == 0
     assert capsys.readouterr().out.startswith("audit trail intact")
     assert _audited(ctx, "auth.sign_in", "test.admin") == 1
+
+
+@ORDERS
+def test_audit_checkpoint_and_export(ctx, users, order, tmp_path, capsys):
+    assert run(_argv(order, "audit checkpoint", ["--db", users, "--as", "test.admin"])) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 1  # its own sign-in
+    out = tmp_path / "extract.json"
+    argv = _argv(order, "audit export", ["--db", users, "--as", "test.manager"],
+                 ["--from", "1900-01-01", "--to", "2100-12-31", "--out", str(out)])
+    assert run(argv) == 0  # the two sign-ins (the export's own entry follows the extract)
+    assert json.loads(capsys.readouterr().out)["entries"] == len(json.loads(out.read_text())["entries"]) == 2
+    assert _audited(ctx, "audit.export", "test.manager") == 1
+    bad = _argv(order, "audit export", ["--db", users, "--as", "test.manager"],
+                ["--from", "9999-01-01", "--to", "2026-11-30", "--out", str(out)])
+    assert _exit_code(bad) == 2
+    assert "--from" in capsys.readouterr().err
 
 
 @ORDERS

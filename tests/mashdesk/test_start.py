@@ -33,7 +33,7 @@ def test_a_database_at_this_version_opens_directly_and_signs_in_and_pages(db_url
         assert user.last_sign_in_at == clock.now
         assert user.version == 1  # signing in is not an edit of the account
         assert [e.action for e in s.scalars(select(AuditEvent))] == ["auth.sign_in"]
-        assert audit.verify(s).ok
+        assert audit.verify(s, ctx.audit_keys).ok
     ctx.engine.dispose()
 
 
@@ -48,7 +48,7 @@ def test_a_wrong_password_or_unknown_name_is_refused_and_recorded(ctx, actors):
         events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
         assert [(e.action, e.username, e.user_id) for e in events] == [
             ("auth.sign_in_failed", "test.manager", None), ("auth.sign_in_failed", "nobody.here", None)]
-        assert audit.verify(s).ok
+        assert audit.verify(s, ctx.audit_keys).ok
 
 
 def test_an_inactive_account_cannot_sign_in(ctx, actors):

@@ -97,7 +97,7 @@ def test_screenshot_command_saves_the_queue_painted_before_the_orm_loads(tmp_pat
     with demo_ctx.session_factory() as s:  # the sign-in was recorded before the queue was shown
         last = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
         assert (last.action, last.username) == ("auth.sign_in", "demo.manager")
-        assert audit.verify(s).ok
+        assert audit.verify(s, demo_ctx.audit_keys).ok
 
 
 def test_screenshot_with_a_wrong_password_is_refused_and_recorded(tmp_path, demo_ctx):

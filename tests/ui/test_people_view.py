@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from mashdesk.people.service import PeopleService, PersonInput
 from tests.ui.driving import open_view
-from ui.people.merge_dialog import MergeDialog
+from ui.people.merge_dialog import DIFFERENT, MergeDialog
 from ui.people.people_view import PeopleView
 
 pytestmark = pytest.mark.qt
@@ -45,7 +45,11 @@ def test_manager_merges_then_undoes(qtbot, ctx, actors, monkeypatch):  # type: i
     assert view.current is not None and view.current.person_id == a and view.merge.isEnabled()
 
     def confirm(dialog: MergeDialog) -> int:
-        assert [b.title() for b in dialog.boxes] == ["Keep this record", "Merge this duplicate into it"]
+        headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(2)]
+        assert headers == ["Keep this record", "Merge this duplicate into it"]
+        assert dialog.differences == ["Name"] and not dialog.reason.isVisible()
+        name_row = [dialog.table.verticalHeaderItem(r).text() for r in range(dialog.table.rowCount())].index("Name")
+        assert dialog.table.item(name_row, 0).background().color() == DIFFERENT
         dialog.accept()
         return 1
 
@@ -68,3 +72,22 @@ def test_practitioners_see_no_merge_buttons_and_can_create_after_search(qtbot, c
     with qtbot.waitSignal(view.person_shown):
         view.search.create.click()
     assert view.current is not None and view.current.date_of_birth == date(2013, 7, 7)
+
+
+def test_a_merge_of_dates_of_birth_years_apart_asks_for_a_reason(qtbot, ctx, actors, monkeypatch):  # type: ignore[no-untyped-def]
+    people = PeopleService(ctx)
+    a = people.create_person(actors["practitioner"], PersonInput("Sam", "Hill", date(2014, 5, 5)))
+    b = people.create_person(actors["practitioner"], PersonInput("Sam", "Hill", date(2016, 5, 5)))
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    dialog = MergeDialog(people, actors["manager"], people.history(actors["manager"], a),
+                         people.history(actors["manager"], b))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.reason.isVisible() and "Date of birth" in dialog.differences
+    dialog.accept()
+    assert dialog.merge_id is None and "give a reason" in warnings[0]
+    qtbot.keyClicks(dialog.reason, "Birth certificate seen")
+    dialog.accept()
+    assert dialog.merge_id is not None
+    assert people.history(actors["manager"], b).merged_into_id == a

@@ -28,6 +28,7 @@ from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.triage import workflow
 from mashdesk.triage.service import TriageService
 from mashdesk.triage.views import AssessmentView, DecisionView
+from ui.people.choose_person import choose_person
 from ui.triage.threshold_dialog import ThresholdDialog
 from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
@@ -128,6 +129,8 @@ class ContactView(QWidget):
 
     loaded = Signal()
     changed = Signal()
+    #: Ctrl+Shift+P: open the Person page of someone in the contact (the main window shows People).
+    person_requested = Signal(int)
 
     def __init__(self, service: ContactService, actor: Actor, triage: TriageService | None = None,
                  parent: QWidget | None = None) -> None:
@@ -166,6 +169,7 @@ class ContactView(QWidget):
             self.bar.addWidget(button)
             button.hide()
         self.bar.addStretch(1)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_person)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(self.bar)
@@ -184,6 +188,15 @@ class ContactView(QWidget):
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
+
+    def open_person(self) -> None:
+        """Ask which person of the contact to open (none asked when there is one) and open their page."""
+        if self.detail is None:
+            return
+        people = sorted(self.detail.people, key=lambda p: p.role != "child")
+        chosen = choose_person(self, [(p.person_id, f"{p.name} ({p.role.replace('_', ' ')})") for p in people])
+        if chosen is not None:
+            self.person_requested.emit(chosen)
 
     def reload(self) -> None:
         if self.contact_id is not None:

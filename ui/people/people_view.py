@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mashdesk.context import Actor
+from mashdesk.context import Actor, AppContext
 from mashdesk.errors import MashDeskError
+from mashdesk.drafts import DraftService
+from mashdesk.people.record import PersonRecordService
 from mashdesk.people.service import PeopleService, PersonInput
 from mashdesk.people.views import PersonHistory
 from ui.formatting import local_date, local_time
 from ui.people.merge_dialog import MergeDialog
+from ui.people.person_page import PersonPage
 from ui.people.person_search import PersonSearchPanel
 
 
@@ -48,10 +51,12 @@ class PeopleView(QWidget):
     loaded = Signal()
     person_shown = Signal(int)
 
-    def __init__(self, service: PeopleService, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, service: PeopleService, actor: Actor, record: PersonRecordService,
+                 drafts: DraftService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("peopleView")
         self.service, self.actor = service, actor
+        self.page = PersonPage(record, drafts, actor)
         self.current: PersonHistory | None = None
         self.marked: PersonHistory | None = None
         self.search = PersonSearchPanel(service, actor)
@@ -74,19 +79,25 @@ class PeopleView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.detail, 1)
+        self.page.add_tab(self.detail, "C&ontacts")
+        right_layout.addWidget(self.page, 1)
         right_layout.addLayout(buttons)
         splitter = QSplitter()
         splitter.addWidget(self.search)
         splitter.addWidget(right)
-        splitter.setSizes([520, 680])
+        splitter.setSizes([420, 780])
         QVBoxLayout(self).addWidget(splitter)
 
-        self.search.person_chosen.connect(self.show_person)
+        self.search.person_chosen.connect(self.open_person)
+        self.page.changed.connect(self._page_changed)
         self.search.create_requested.connect(self._create)
         self.mark.clicked.connect(self._mark)
         self.merge.clicked.connect(self._merge)
         self.unmerge.clicked.connect(self._unmerge)
+
+    @classmethod
+    def for_context(cls, ctx: AppContext, actor: Actor) -> PeopleView:
+        return cls(PeopleService(ctx), actor, PersonRecordService(ctx), DraftService(ctx))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -99,15 +110,26 @@ class PeopleView(QWidget):
             self.show_person(self.current.person_id)
         self.loaded.emit()
 
-    def show_person(self, person_id: int) -> None:
+    def open_person(self, person_id: int) -> None:
+        """Open the Person page of ``person_id`` (Enter on a result, or from a contact) and go to its fields."""
+        if self.show_person(person_id):
+            self.page.focus_first()
+
+    def show_person(self, person_id: int) -> bool:
         try:
-            self.current = self.service.history(self.actor, person_id)
+            self.page.load(person_id)  # opening a restricted record is audited here, once
+            self.current = self.service.history(self.actor, person_id, audit_open=False)
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot show this person", str(exc))
-            return
+            return False
         self.detail.setHtml(history_html(self.current))
         self._buttons()
         self.person_shown.emit(person_id)
+        return True
+
+    def _page_changed(self, person_id: int) -> None:
+        self.current = self.service.history(self.actor, person_id, audit_open=False)
+        self.detail.setHtml(history_html(self.current))
 
     def _buttons(self) -> None:
         p = self.current
@@ -127,7 +149,13 @@ class PeopleView(QWidget):
     def _merge(self) -> None:
         if self.current is None or self.marked is None:
             return
-        dialog = MergeDialog(self.service, self.actor, self.current, self.marked, self)
+        try:
+            records = (self.page.service.open(self.actor, self.current.person_id),
+                       self.page.service.open(self.actor, self.marked.person_id))
+        except MashDeskError as exc:
+            QMessageBox.warning(self, "Cannot merge", str(exc))
+            return
+        dialog = MergeDialog(self.service, self.actor, self.current, self.marked, self, records)
         if dialog.exec():
             self.marked = None
             kept = dialog.duplicate if dialog.swap.isChecked() else dialog.survivor
@@ -160,4 +188,4 @@ class PeopleView(QWidget):
         except MashDeskError as exc:
             QMessageBox.warning(self, "Cannot create this person", str(exc))
             return
-        self.show_person(person_id)
+        self.open_person(person_id)  # straight into the new person's details

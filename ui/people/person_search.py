@@ -53,6 +53,8 @@ def parse_dob(text: str) -> date | None:
 
 def describe(match: PersonMatch) -> str:
     """The lines a practitioner reads for one candidate: who, why, and their history at a glance."""
+    if match.masked:
+        return f"{match.name}\n{'; '.join(match.reasons)}"
     born = (f"born {local_date(match.date_of_birth)}" if match.date_of_birth else
             f"due {local_date(match.expected_date_of_birth)}" if match.expected_date_of_birth else "no date of birth")
     who = " · ".join(x for x in (match.name, born, match.postcode or "") if x)
@@ -217,6 +219,11 @@ class PersonSearchPanel(QWidget):
 
     # -- choosing ------------------------------------------------------------------------------
     def _chosen(self, item: QListWidgetItem) -> None:
+        row = self.results.row(item)
+        match = self.results_shown[row] if 0 <= row < len(self.results_shown) else None
+        if match is not None and match.masked:
+            self.status.setText(f"{match.name}: {'; '.join(match.reasons)}.")
+            return
         self.person_chosen.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _create(self) -> None:

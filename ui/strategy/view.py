@@ -22,6 +22,7 @@ from mashdesk.errors import MashDeskError
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.views import DiscussionDetail, DiscussionRow
 from mashdesk.strategy.workflow import GROUPS
+from ui.people.choose_person import choose_person
 from ui.strategy.pack_panel import PackPanel
 from ui.strategy.record import DiscussionRecord, fill, table
 
@@ -39,6 +40,8 @@ class StrategyView(QWidget):
 
     loaded = Signal()
     discussion_shown = Signal(int)
+    #: Ctrl+Shift+P: open the Person page of a child in the discussion on screen.
+    person_requested = Signal(int)
     pack_ready = Signal(int)
 
     def __init__(self, service: StrategyService, actor: Actor, parent: QWidget | None = None) -> None:
@@ -106,10 +109,18 @@ class StrategyView(QWidget):
             ("Ctrl+Return", self.record.save_meeting),
             ("Ctrl+D", self.record.toggle_done),
             ("Ctrl+L", self.table.setFocus),
+            ("Ctrl+Shift+P", self.open_person),
         ):
             QShortcut(QKeySequence(keys), self, activated=slot)
         if actor.may("strategy.convene"):
             QShortcut(QKeySequence("Ctrl+N"), self, activated=self.convene)
+
+    def open_person(self) -> None:
+        """Open the Person page of the discussion's child (asking which, when there are several)."""
+        if self.detail is not None:
+            chosen = choose_person(self, [(c.person_id, c.name) for c in self.detail.children])
+            if chosen is not None:
+                self.person_requested.emit(chosen)
 
     @property
     def detail(self) -> DiscussionDetail | None:

@@ -6,7 +6,7 @@ where the caller was signposted, the minutes spent, and the children named (``co
 contacts are indexed by the call they came from.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0007
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import db.base
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
