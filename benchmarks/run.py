@@ -233,6 +233,10 @@ def main() -> int:
     from meeting_bench import meeting_agenda_ms
 
     results["meeting_agenda_ms"] = meeting_agenda_ms(db)
+
+    from missing_bench import missing_timings
+
+    results.update(missing_timings(db, _median_ms))
     results["take_next_per_s"] = take_next_per_s()
 
     from triage_bench import triage_children_per_s

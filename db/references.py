@@ -32,3 +32,13 @@ def meeting_action_reference(action_id: int) -> str:
 def edt_entry_reference(entry_id: int) -> str:
     """The reference of an EDT log entry on the meeting's agenda ("EDT-000042")."""
     return f"EDT-{entry_id:06d}"
+
+
+def missing_reference(episode_id: int) -> str:
+    """The reference people quote for a missing episode ("MP-000042")."""
+    return f"MP-{episode_id:06d}"
+
+
+def consultation_reference(consultation_id: int) -> str:
+    """The reference people quote for a call to the consultation line ("CL-000042")."""
+    return f"CL-{consultation_id:06d}"

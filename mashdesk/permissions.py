@@ -88,6 +88,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: The Atlas team's intelligence markers on people: read with the person, kept by the Atlas team.
     "atlas.read": MASH | AGENCY | {"edt", "earlyhelp", "atlas"},
     "atlas.manage": frozenset({"atlas"}),
+    #: Missing children: the list and episodes (education and health read them without police detail).
+    "missing.read": MASH | AGENCY | {"atlas"},
+    #: Recording an episode, its updates, the return, the escalation and the return home interview.
+    "missing.record": MASH | {"atlas"},
+    #: Convening the strategy discussion for a child missing from care (as any strategy discussion).
+    "missing.convene": frozenset({"manager"}),
+    #: An episode becomes a contact in the MASH queue.
+    "missing.make_contact": MASH,
+    #: The scheduled sweep that stores breaches of the missing clocks, and its notices.
+    "missing.mark_breached": frozenset({"manager", "atlas"}),
+    "notice.missing_deadlines": frozenset({"manager", "atlas"}),
+    #: The director's daily list, saved or printed.
+    "missing.list_save": MASH | {"atlas"},
+    "missing.list_print": MASH | {"atlas"},
+    #: The consultation line: MASH social workers log calls; the education lead reads schools' calls.
+    "consultation.read": MASH | {"education"},
+    "consultation.log": MASH,
     "draft.save": EVERYONE,
     #: Deadline notices a desk raises (the scheduled sweeps run as the signed-in person).
     "notice.decision_deadlines": MASH,

@@ -31,6 +31,7 @@ def desk_jobs() -> list[Job]:
     from mashdesk.services.audit_trail import checkpoint_job
     from mashdesk.handover.notices import handover_breach_job, handover_reminder_notices
     from mashdesk.meeting.notices import agenda_ready_notices, overdue_action_notices
+    from mashdesk.missing.notices import missing_deadline_notices
     from mashdesk.stepdown.notices import step_down_deadline_notices
     from mashdesk.strategy.notices import strategy_deadline_notices
 
@@ -49,6 +50,9 @@ def desk_jobs() -> list[Job]:
             action="handover.mark_breached"),
         Job("stepdown-deadlines", "Early Help first contacts and reviews due soon or overdue", "interval",
             {"minutes": 15}, step_down_deadline_notices, action="notice.stepdown_deadlines"),
+        Job("missing-deadlines", "Missing children: the 24-hour strategy, 72-hour escalation and return home "
+            "interview clocks; breaches stored as they happen", "interval", {"minutes": 5},
+            missing_deadline_notices, action="notice.missing_deadlines"),
         # Every desk signs a checkpoint of the audit trail when it starts and each morning.
         Job("audit-checkpoint", "A signed checkpoint of the audit trail, outside the database", "cron",
             {"hour": 7, "minute": 0}, checkpoint_job, action="audit.checkpoint"),

@@ -15,7 +15,8 @@ from mashdesk.paths import data_dir, default_db_url, demo_db_url
 if TYPE_CHECKING:
     from mashdesk.context import AppContext
 
-VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "ruleset")
+VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "missing",
+              "consultations", "ruleset")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()

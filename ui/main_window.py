@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
+                               QStackedWidget, QWidget)
 
 from mashdesk import __version__
 from mashdesk.errors import MashDeskError
@@ -251,7 +244,6 @@ class MainWindow(QMainWindow):
         the module it needs). A failure is shown, not swallowed.
         """
         def work() -> None:
-            import importlib
 
             from mashdesk.app import load_orm
 

@@ -22,6 +22,8 @@ VIEWS: list[tuple[str, str, str]] = [
     ("strategy", "Strategy", "Ctrl+5"),
     ("meeting", "Daily meeting", "Ctrl+6"),
     ("people", "People", "Ctrl+7"),
+    ("missing", "Missing", "Ctrl+8"),
+    ("consultations", "Consultations", "Ctrl+9"),
     ("ruleset", "Ruleset", "Ctrl+0"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
@@ -33,6 +35,8 @@ VIEW_ACTIONS: dict[str, str] = {
     "strategy": "strategy.read",
     "meeting": "meeting.read",
     "people": "person.match",
+    "missing": "missing.read",
+    "consultations": "consultation.read",
     "ruleset": "ruleset.read",
 }
 
@@ -80,6 +84,18 @@ def _people_view(ctx: AppContext, actor: Actor) -> QWidget:
     return PeopleView.for_context(ctx, actor)
 
 
+def _missing_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.missing.view import build_view
+
+    return build_view(ctx, actor)
+
+
+def _consultations_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.consultations.view import build_view
+
+    return build_view(ctx, actor)
+
+
 #: How each main view but the queue is built, on first show. One line per view. A view with a
 #: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
 #: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
@@ -90,6 +106,8 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "strategy": _strategy_view,
     "meeting": _meeting_view,
     "people": _people_view,
+    "missing": _missing_view,
+    "consultations": _consultations_view,
     "ruleset": ruleset_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
@@ -98,5 +116,6 @@ REST_MODULES = (
     "mashdesk.people.service", "mashdesk.stepdown.service", "mashdesk.strategy.service",
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view", "mashdesk.meeting.service",
-    "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view",
+    "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view", "ui.missing.view",
+    "ui.consultations.view",
 )

@@ -5,6 +5,7 @@ from db.models.atlas import AtlasMarker
 from db.models.contacts import (
     AgencyCheck,
     Consultation,
+    ConsultationPerson,
     Contact,
     ContactPerson,
     DailyMeeting,
@@ -27,13 +28,15 @@ from db.models.people import (
     Relationship,
 )
 from db.models.rulesets import RulesetVersion
+from db.models.missing import MissingEpisode, MissingUpdate
 from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
 __all__ = [
-    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "Consultation", "Contact", "ContactPerson",
-    "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
-    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MeetingAddendum", "MeetingItem", "Person",
+    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "Consultation", "ConsultationPerson", "Contact",
+    "ContactPerson", "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
+    "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MeetingAddendum", "MeetingItem",
+    "MissingEpisode", "MissingUpdate", "Person",
     "PersonAddress", "PersonMerge", "PersonName", "Referrer", "ReferrerFeedback", "Relationship",
     "Role", "RulesetVersion", "StepDown", "StepDownEvent", "StrategyAction", "StrategyAttendee", "StrategyChild",
     "StrategyDiscussion", "ThresholdAssessment", "User",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.base import STAMP_INSERT, Base, Versioned
 from db.models.admin import Agency, User
 from db.models.people import Person
-from db.references import contact_reference
+from db.references import consultation_reference, contact_reference
 
 
 class Referrer(Versioned, Base):
@@ -50,6 +50,7 @@ class Contact(Versioned, Base):
         Index("ix_contacts_rag_rank_received", "rag_rank", "received_at"),
         Index("ix_contacts_children", "children_display"),
         Index("ix_contacts_source", "cin_source", "received_at"),
+        Index("ix_contacts_consultation", "consultation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -228,6 +229,7 @@ class Consultation(Versioned, Base):
     """A professional's call to the consultation line: advice given, perhaps a contact."""
 
     __tablename__ = "consultations"
+    __table_args__ = (Index("ix_consultations_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
@@ -240,6 +242,35 @@ class Consultation(Versioned, Base):
     advice: Mapped[str] = mapped_column(Text, default="")
     advised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     became_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    caller_role: Mapped[str | None] = mapped_column(String(80))
+    #: Whether the caller rang from a school (the education safeguarding lead sees these).
+    from_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: advice_only / signposted / referral_asked / contact_now
+    outcome: Mapped[str] = mapped_column(String(16), default="advice_only")
+    signposted_to: Mapped[str | None] = mapped_column(String(120))
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    children: Mapped[list[ConsultationPerson]] = relationship(
+        cascade="all, delete-orphan", order_by="ConsultationPerson.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        return consultation_reference(self.id)
+
+
+class ConsultationPerson(Base):
+    """A child named in a consultation, linked through the known-child search."""
+
+    __tablename__ = "consultation_people"
+    __table_args__ = (Index("ix_consultation_people_person", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+
+    person: Mapped[Person] = relationship(lazy="joined")
 
 
 class DailyMeeting(Versioned, Base):

@@ -24,12 +24,13 @@ COMMAND_MODULES = (
     "mashdesk.cli.pack",
     "mashdesk.cli.rules",
     "mashdesk.cli.meeting",
+    "mashdesk.cli.missing",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
 COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
-                 "meeting")
+                 "meeting", "missing")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Agency, Contact, ContactPerson, Person, Referrer, User
+from db.models import Agency, Consultation, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
 from mashdesk.atlas.reading import labels_of
@@ -76,6 +76,8 @@ class ContactInput:
     consent_reason: str | None = None
     consent_decided_by: str | None = None
     others: list[ContactOtherInput] = field(default_factory=list)
+    #: The consultation-line call this contact came from, if any.
+    consultation_id: int | None = None
 
 
 def _validate_fields(
@@ -249,12 +251,15 @@ def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes |
         consent_reason=data.consent_reason, consent_decided_by=data.consent_decided_by,
         status="new", is_re_referral=any(referrals > 0 for _, referrals in history.values()),
         children_display=children_display([p.full_name for p in people]),
+        consultation_id=data.consultation_id,
         source_display=_source_display(data.cin_source, referrer, agency[1] if agency else None),
         updated_by_id=w.actor.user_id,
     )
     contact.people = [ContactPerson(person=p, role="child") for p in people] + [
         ContactPerson(person=p, role=o.role, relationship_to_child=o.relationship_to_child,
                       parental_responsibility=o.parental_responsibility) for o, p in others]
+    if data.consultation_id is not None:  # a call to the consultation line that became this contact
+        w.get(Consultation, data.consultation_id, "consultation").became_contact = True
     s.add(contact)
     s.flush()
     return contact

@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 from db import audit_guard
 from db import models as m
 from mashdesk import audit, audit_checkpoints
+from mashdesk.consultations.demo import seed_demo as seed_consultations
 from mashdesk.context import AppContext
-from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
+from mashdesk.demo.catalogue import DEMO_PASSWORD, DEMO_USERS, SCHOOLS
 from mashdesk.demo.contacts import ContactJourneys
 from mashdesk.errors import InputError
 from mashdesk.meeting.demo import seed_demo as seed_meetings
+from mashdesk.missing.demo import seed_demo as seed_missing
 from mashdesk.people import demo as people_demo
 from mashdesk.rulesets import demo as rulesets_demo
 from mashdesk.services.auth import seed_reference_data
@@ -88,6 +90,10 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
         builder = ContactJourneys(session, contacts, seed, now, progress, ctx.calendar)
         builder.build()
         builder.rows.write(session)
+        seed_missing(session, rng=random.Random(seed * 7919 + 15), now=now, calendar=ctx.calendar,
+                     user_ids=builder.user_ids)
+        seed_consultations(session, rng=random.Random(seed * 7919 + 16), now=now, calendar=ctx.calendar,
+                           user_ids=builder.user_ids, schools=SCHOOLS)
         people_demo.seed_demo(session, rng=random.Random(seed * 17 + 3), now=now, calendar=ctx.calendar,
                               user_ids=builder.user_ids)
         rulesets_demo.seed_demo(session, rng=builder.rng, now=now, calendar=ctx.calendar,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import Address, HouseholdMember, Person, PersonAddress, PersonName, Relationship
+from db.models import Address, HouseholdMember, Person, PersonAddress, Relationship
 from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.people import names

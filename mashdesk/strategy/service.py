@@ -73,11 +73,13 @@ def convene_discussion(
     *,
     reason: str | None = None,
     calendar: WorkingCalendar | None = None,
+    due_at: datetime | None = None,
 ) -> StrategyDiscussion:
     """Convene a strategy discussion about every child of ``contact`` inside ``w`` (the caller audits).
 
-    Due within one working day of now. A contact that already has a discussion not yet held gets no
-    second one: that discussion is returned (siblings are discussed together).
+    Due within one working day of now, or at ``due_at`` when the caller's own timescale sets it (a child
+    missing from care: 24 hours from the report). A contact that already has a discussion not yet held
+    gets no second one: that discussion is returned (siblings are discussed together).
     """
     s = w.session
     existing = s.scalar(
@@ -102,7 +104,7 @@ def convene_discussion(
         decision_id=decision.id if decision is not None else None,
         convened_at=w.now,
         convened_by_id=w.actor.user_id,
-        due_at=cal.due_datetime("strategy_discussion", w.now),
+        due_at=due_at if due_at is not None else cal.due_datetime("strategy_discussion", w.now),
         reason=(reason or (decision.rationale if decision is not None else "") or contact.concern).strip(),
         status="convened",
         mode="video",

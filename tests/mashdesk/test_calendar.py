@@ -57,6 +57,7 @@ def test_default_configuration_holds_the_documented_timescales() -> None:
         "strategy_discussion",
         "missing_from_care_strategy",
         "missing_escalation",
+        "missing_return_interview",
         "icpc",
         "assessment",
         "early_help_first_contact",

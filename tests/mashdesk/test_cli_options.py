@@ -22,7 +22,7 @@ from mashdesk.demo import build_demo
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
 COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
             "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
-            "meeting minutes"}
+            "meeting minutes", "missing list"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -36,6 +36,7 @@ ACTOR_ARGUMENTS = {
     "rules consistency": ["--from", "2026-01-01", "--to", "2026-11-23"],
     "meeting agenda": ["--date", "2026-11-23"],
     "meeting minutes": ["--date", "2026-11-23", "--out", "minutes.pdf"],
+    "missing list": ["--date", "2026-11-23"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {
@@ -178,6 +179,18 @@ def test_handover(ctx, users, order, tmp_path, capsys):
     assert summary["out"] == str(out) and summary["items"] == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert _audited(ctx, "handover.save", "test.manager") == 1
+
+
+@ORDERS
+def test_missing_list(ctx, users, order, tmp_path, capsys):
+    out = tmp_path / "missing.csv"
+    argv = _argv(order, "missing list", ["--db", users, "--as", "test.manager"],
+                 ["--date", "2026-11-23", "--out", str(out)])
+    assert run(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["date"] == "2026-11-23" and printed["missing"] == [] and printed["out"] == str(out)
+    assert out.read_text().startswith("reference,child,")
+    assert _audited(ctx, "missing.list_save", "test.manager") == 1
 
 
 @ORDERS

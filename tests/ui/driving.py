@@ -98,7 +98,8 @@ def close_stray_dialogs() -> int:
 #: Each main view's shortcut, as a person presses it.
 VIEW_KEYS = {"queue": Qt.Key.Key_1, "contact": Qt.Key.Key_2, "handover": Qt.Key.Key_3,
              "stepdowns": Qt.Key.Key_4, "strategy": Qt.Key.Key_5, "meeting": Qt.Key.Key_6,
-             "people": Qt.Key.Key_7, "ruleset": Qt.Key.Key_0}
+             "people": Qt.Key.Key_7, "missing": Qt.Key.Key_8, "consultations": Qt.Key.Key_9,
+             "ruleset": Qt.Key.Key_0}
 
 
 def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
@@ -120,7 +121,7 @@ def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
 
 
 def press_view(qtbot, window, key: str, timeout: int = 10_000) -> QWidget:  # type: ignore[no-untyped-def]
-    """Press the view's shortcut (Ctrl+1…Ctrl+7) on the main window; returns the view once it has loaded."""
+    """Press the view's shortcut (Ctrl+1…Ctrl+9) on the main window; returns the view once it has loaded."""
     with qtbot.waitSignal(window.view_loaded, timeout=timeout, check_params_cb=lambda k: k == key):
         qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
     view = window.views[key]

@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
 from mashdesk.contacts.queue import QueueService
+from mashdesk.consultations.service import ConsultationService
 from mashdesk.handover.service import HandoverService
 from mashdesk.meeting.service import MeetingService
+from mashdesk.missing.service import MissingService
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
@@ -110,9 +112,30 @@ def check_ruleset(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped
     assert view.load_button.isVisible() == (actor.role == "admin")
 
 
+def check_missing(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "missing")
+    rows = MissingService(ctx).rows(actor, "daily")
+    assert rows, "the demo has children missing now"
+    missing = sum(r.status == "missing" for r in rows)
+    assert view.count.text() == f"{missing} missing now · {len(rows)} listed"
+    assert view.table.item(0, 0).text().startswith(rows[0].reference)
+    assert view.table.item(0, 7).text() == " · ".join(c.label for c in rows[0].clocks)
+
+
+def check_consultations(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "consultations")
+    listed = ConsultationService(ctx).calls(actor, view.query())
+    assert listed.rows, "the demo has calls this week"
+    assert view.count.text().startswith(f"{len(listed.rows)} call")
+    assert view.table.item(0, 0).text() == listed.rows[0].reference
+    if actor.role == "education":
+        assert all(r.from_school for r in listed.rows)
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
-          "people": check_people, "ruleset": check_ruleset}
+          "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
+          "consultations": check_consultations}
 
 
 def test_every_main_view_has_a_check() -> None:

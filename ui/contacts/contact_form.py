@@ -62,13 +62,16 @@ class ContactForm(ReturnDoesNotSubmit):
     FORM = "contact"
 
     def __init__(self, contacts: ContactService, people: PeopleService, drafts: DraftService, actor: Actor,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, initial: dict[str, Any] | None = None,
+                 consultation_id: int | None = None) -> None:
+        """``initial`` prefills the form (as a draft holds it); ``consultation_id`` links the call it came from."""
         super().__init__(parent)
         self.setWindowTitle("New contact")
         self.setObjectName("contactForm")
         self.resize(900, 760)
         self._contacts, self._people, self._actor = contacts, people, actor
         self.created_id: int | None = None
+        self.consultation_id = consultation_id
         self.people: list[PickedPerson] = []
 
         # Received defaults to now by the desk's clock (the services check it against the same clock).
@@ -146,7 +149,10 @@ class ContactForm(ReturnDoesNotSubmit):
         self._consent_changed()
 
         self.autosave = Autosaver(drafts, actor, self.FORM, self.collect, parent=self)
-        self._offer_draft()
+        if initial is not None:
+            self.restore(initial)
+        else:
+            self._offer_draft()
         self.autosave.start()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -312,7 +318,7 @@ class ContactForm(ReturnDoesNotSubmit):
             child_location=self.location.text().strip() or None,
             interpreter_needs=self.interpreter.text().strip() or None, consent=self.consent.currentData(),
             consent_reason=self.consent_reason.text().strip() or None,
-            consent_decided_by=self.consent_by.text().strip() or None)
+            consent_decided_by=self.consent_by.text().strip() or None, consultation_id=self.consultation_id)
 
     def save(self) -> None:
         try:

@@ -91,7 +91,7 @@ class ReplayPanel(QWidget):
             f"<b>Causes:</b> {causes or 'none'}<br><b>Per week:</b> {work}<br><b>Overridden decisions:</b> "
             f"{report.overrides:,}; the proposal agrees with {report.overrides_now_agreed:,} of them. "
             f"It differs from {report.followed_now_differ:,} decisions that followed the suggestion."
-            + (f"<br><b>Indicators it does not know:</b> "
+            + ("<br><b>Indicators it does not know:</b> "
                + ", ".join(f"{escape(k)} ({n:,})" for k, n in report.dropped_indicators)
                if report.dropped_indicators else ""))
         self._fill(report.samples)
