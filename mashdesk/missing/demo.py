@@ -24,7 +24,7 @@ CIRCUMSTANCES = [
     "Did not return to the placement after school; phone switched off.",
     "Left home after an argument with mother; took a bag of clothes.",
     "Left school at lunchtime with older peers; not seen since.",
-    "Went out at 19:00 saying she was meeting a friend; did not come home.",
+    "Went out at 19:00 saying they were meeting a friend; did not come home.",
     "Absconded from the residential home overnight; staff found the window open.",
 ]
 ASSOCIATES = ["Older males in a grey car seen near the home", "Friends at the Chislehurst skate park",
@@ -34,7 +34,7 @@ SIGHTINGS = ["Seen by a carer's neighbour near {place}", "Snapchat post placing 
 POLICE = ["Police graded the risk as {risk}; PNC circulated", "ANPR hit on the associate's car near {place}",
           "Officers attended {place}; child not found"]
 FINDINGS = ["Stayed with a friend; no exploitation indicators; agreed a safety plan with carers.",
-            "Said she was with her boyfriend; concerns about older male shared with Atlas and police.",
+            "Said they were with an older boyfriend or girlfriend; concerns shared with Atlas and police.",
             "Had been at a party; disclosed cannabis use; referred to the young people's substance service.",
             "Talked about conflict at home; family support offered."]
 

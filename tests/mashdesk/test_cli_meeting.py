@@ -34,7 +34,7 @@ def test_agenda_json_per_reader_and_minutes_redacted_per_reader(  # type: ignore
     assert today["date"] == "2026-11-23" and today["items"]
     assert {"kind", "record", "reason", "agency"} <= set(today["items"][0])
     assert {it["kind"] for it in today["items"]} <= {"contact", "edt_entry", "person", "strategy_discussion",
-                                                    "step_down", "meeting_action", "note"}
+                                                    "step_down", "meeting_action", "note", "missing_episode"}
     service, auth = MeetingService(ctx), AuthService(ctx)
     manager, teacher = auth.actor("demo.manager"), auth.actor("demo.education")
     days = [d for d in (date(2026, 11, 20) - timedelta(days=n) for n in range(42)) if ctx.calendar.is_working_day(d)]
