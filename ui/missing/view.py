@@ -30,7 +30,7 @@ from ui.missing.actions import ACTIONS, ask
 from ui.missing.detail import CLOCK_COLOURS, episode_html
 from ui.missing.forms import ReportForm
 from ui.printing import print_document, save_document
-from ui.widgets.record_table import record_table
+from ui.widgets.record_table import record_table, reselect
 
 COLUMNS = ("Ref", "Child", "Age", "Status", "Looked after", "Risk", "Hours missing", "Clocks", "Last update")
 
@@ -157,10 +157,8 @@ class MissingView(QWidget):
         self.table.blockSignals(False)
         missing = sum(r.status == "missing" for r in self.rows)
         self.count.setText(f"{missing} missing now · {len(self.rows)} listed")
-        ids = [r.id for r in self.rows]
-        row = ids.index(keep) if keep in ids else (0 if ids else -1)
+        row = reselect(self.table, [r.id for r in self.rows], keep)
         if row >= 0:
-            self.table.setCurrentCell(row, 0)
             self._row_chosen(row)
         else:
             self.current = None

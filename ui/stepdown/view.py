@@ -32,6 +32,7 @@ from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
 from ui.stepdown.actions import ACTIONS, ask
 from ui.stepdown.detail import CLOCK_COLOURS, step_down_html
+from ui.widgets.record_table import reselect
 
 INBOX = ("sent", "accepted", "allocated", "engaged")
 #: Status filter choices: label → statuses.
@@ -207,10 +208,8 @@ class StepDownsView(QWidget):
         self.table.blockSignals(False)
         shown = f"{total:,} step-down{'s' if total != 1 else ''}"
         self.count.setText(shown if total <= len(self.rows) else f"{shown} (first {len(self.rows)} shown)")
-        ids = [r.id for r in self.rows]
-        row = ids.index(keep) if keep in ids else (0 if ids else -1)
+        row = reselect(self.table, [r.id for r in self.rows], keep)
         if row >= 0:
-            self.table.setCurrentCell(row, 0)
             self._row_chosen(row)
         else:
             self.current = None

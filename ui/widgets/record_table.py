@@ -25,3 +25,11 @@ def record_table(object_name: str, accessible_name: str, columns: Sequence[str],
     for col, width in enumerate(widths):
         table.setColumnWidth(col, width)
     return table
+
+
+def reselect(table: QTableWidget, ids: Sequence[int], keep: int | None) -> int:
+    """After a refresh, choose the row of record ``keep`` again, else the first; the row chosen, or -1."""
+    row = ids.index(keep) if keep in ids else (0 if ids else -1)
+    if row >= 0:
+        table.setCurrentCell(row, 0)
+    return row
