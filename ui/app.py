@@ -128,6 +128,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         return _screenshot(app, window, args.view, args.screenshot)
     window.start()
+    window.start_live()
     window.load_rest(then=window.start_scheduler)
     if args.view != "queue":
         _open_view(window, args.view)

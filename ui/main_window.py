@@ -15,12 +15,18 @@ from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
+from mashdesk.live import Change
+from ui.live import LiveUpdates, refresh_keeping_place
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
 from ui.view_registry import REST_MODULES, VIEW_ACTIONS, VIEW_FACTORIES, VIEWS
 
 from mashdesk.clock import LONDON
+
+#: The views that show other desks' changes as they happen (the contact view says who changed it).
+LIVE_VIEWS = ("queue", "handover", "stepdowns", "strategy", "meeting", "missing", "consultations")
+
 
 class _Views(Mapping[str, QWidget]):
     """The main views by key; a view is built the first time it is asked for."""
@@ -87,6 +93,8 @@ class MainWindow(QMainWindow):
         self._status_bar(database_label)
         self._restore()
         self._rest_failed.connect(self._show_load_failure)
+        self.live = LiveUpdates(ctx.url, self)
+        self.live.changed.connect(self.show_changes)
 
     # -- menus and shortcuts ------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -236,6 +244,21 @@ class MainWindow(QMainWindow):
 
         self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
 
+    def start_live(self) -> None:
+        """Hear of the changes other desks commit, and show them in the view on screen."""
+        self.live.start()
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """Other desks committed ``changes``: the view on screen shows them, keeping the person's place
+        and what they typed; an open contact says who changed it. Other views load afresh when shown."""
+        view = self._built.get(self.current_key)
+        if view is None or not self.isVisible():
+            return
+        if self.current_key == "contact":
+            view.notice_change()  # type: ignore[attr-defined]
+        elif self.current_key in LIVE_VIEWS:
+            refresh_keeping_place(view, view.refresh)  # type: ignore[attr-defined]
+
     def load_rest(self, then: Callable[[], None] | None = None) -> None:
         """Load the ORM and the other views' code on a worker thread, then call ``then`` here.
 
@@ -325,6 +348,7 @@ class MainWindow(QMainWindow):
             self.queue.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.live.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
