@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QWidget)
 
-from mashdesk import __version__
+from mashdesk import __version__, team_db
 from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
@@ -112,6 +112,10 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(refresh)
         file_menu.addSeparator()
+        self.connect_team_action = QAction("Connect to a team &database…", self,
+                                           shortcut=QKeySequence("Ctrl+Shift+B"), triggered=self.connect_team)
+        file_menu.addAction(self.connect_team_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         for key, title, shortcut in VIEWS:
@@ -138,6 +142,16 @@ class MainWindow(QMainWindow):
         self.clock_label.setAccessibleName("Clock")
         for w in (self.user_label, self.db_label):
             bar.addWidget(w)
+        self.tls_label = self.keyring_label = None
+        if team_db.is_team_url(self.ctx.url):  # how the connection is secured, and where its password lives
+            self.tls_label = QLabel(team_db.tls_label(self.ctx.url))
+            self.tls_label.setAccessibleName("Connection security")
+            bar.addWidget(self.tls_label)
+            if not team_db.keyring_available():
+                self.keyring_label = QLabel("No system keyring: the database password is asked for each time")
+                self.keyring_label.setAccessibleName("Keyring")
+                self.keyring_label.setStyleSheet("color: #8a4b00")
+                bar.addWidget(self.keyring_label)
         bar.addPermanentWidget(self.clock_label)
         self._tick()
         self._clock = QTimer(self, interval=15_000, timeout=self._tick)
@@ -243,6 +257,18 @@ class MainWindow(QMainWindow):
         from mashdesk.scheduler import start_scheduler
 
         self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
+
+    def connect_team(self) -> None:
+        """File > Connect to a team database… (Ctrl+Shift+B): remembered for the next start, password kept."""
+        from ui.dialogs.connect_team import ConnectTeamDialog
+
+        dialog = ConnectTeamDialog(self)
+        if dialog.exec() and dialog.connected is not None:
+            done = dialog.connected
+            QMessageBox.information(self, "Team database remembered",
+                                    f"MASH Desk opens {done.database.label} the next time it starts "
+                                    f"({team_db.tls_label(done.database.url)}).\n\n"
+                                    f"The password is {done.password_note}.")
 
     def start_live(self) -> None:
         """Hear of the changes other desks commit, and show them in the view on screen."""

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
+from mashdesk import team_db
 from mashdesk.errors import AuthenticationError, InputError, MashDeskError
-from mashdesk.paths import default_db_url
 
 if TYPE_CHECKING:  # the database stack is imported only by commands that use it
     from mashdesk.context import Actor, AppContext
@@ -71,9 +71,15 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     from db.migrate import DatabaseTooNew
     from mashdesk.app import open_database
 
-    url = args.db or default_db_url()
+    url = team_db.connect_url(args.db or team_db.default_url())
     try:
-        ctx, _ = open_database(url)
+        try:
+            ctx, _ = open_database(url)
+        except DBAPIError as exc:
+            if not (team_db.password_refused(exc.orig) and sys.stdin.isatty() and team_db.is_team_url(url)):
+                raise
+            url = _ask_database_password(url)  # no keyring, or a changed password: asked each time
+            ctx, _ = open_database(url)
     except DatabaseTooNew as exc:
         raise MashDeskError(str(exc)) from exc
     except ArgumentError as exc:  # not a URL, or a dialect SQLAlchemy does not know
@@ -84,6 +90,11 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
         yield ctx
     finally:
         ctx.engine.dispose()
+
+
+def _ask_database_password(url: str) -> str:
+    db = team_db.parse(team_db.strip_password(url))
+    return db.with_password(getpass.getpass(f"Password for {db.user} on {db.label}: "))
 
 
 def _shown(url: str) -> str:
