@@ -1,4 +1,4 @@
-"""Announcing committed changes to the other desks: what is said, when, and that a dropped listener comes back."""
+"""Announcing committed changes to other desks: what is said, when; a dropped listener comes back."""
 
 from __future__ import annotations
 
