@@ -62,7 +62,9 @@ class ConnectTeamDialog(QDialog):
         form.addRow("&URL:", self.url)
         form.addRow("&Password:", self.password)
         form.addRow("&TLS (sslmode):", self.sslmode)
-        form.addRow("&Root certificate:", root_row)
+        root_label = QLabel("&Root certificate:")
+        root_label.setBuddy(self.root)
+        form.addRow(root_label, root_row)
         self.keyring_note = QLabel("The password is asked for once and kept in the system keyring; "
                                    "it is never written in the URL or the settings."
                                    if team_db.keyring_available() else NO_KEYRING)
