@@ -7,12 +7,15 @@ own listener, on the same database, as two people in the MASH would have them.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
 from mashdesk.app import open_database
+from mashdesk.consultations.service import ConsultationService
+from mashdesk.consultations.views import ConsultationInput
 from mashdesk.contacts.service import ContactService
 from mashdesk.paths import data_dir
 from mashdesk.services.auth import AuthService
@@ -124,3 +127,30 @@ def test_a_refresh_keeps_what_the_person_typed(qtbot, desks, clock):
     assert notes.toPlainText() == typed
     assert notes.textCursor().position() == len(typed)
     assert notes.hasFocus()
+
+
+def test_a_new_call_on_the_consultation_line_keeps_the_call_chosen(qtbot, desks, clock):
+    """Desk A has a call open on the consultation line when desk B logs another: the list grows, the
+    call desk A chose stays chosen and shown."""
+    a, b = desks
+    a.activateWindow()
+    qtbot.waitUntil(a.isActiveWindow)
+    with qtbot.waitSignal(a.view_loaded, check_params_cb=lambda key: key == "consultations"):
+        qtbot.keyClick(a, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    view = a.views["consultations"]
+    listed = view.table.rowCount()
+    ConsultationService(b.ctx).log(b.actor, _call(clock.now - timedelta(minutes=20), "Sam Nurse"))
+    qtbot.waitUntil(lambda: view.table.rowCount() == listed + 1, timeout=WITHIN_MS)
+    view.table.selectRow([r.caller.split(" (")[0] for r in view.rows].index("Sam Nurse"))
+    ConsultationService(b.ctx).log(b.actor, _call(clock.now - timedelta(minutes=10), "Ali Health Visitor"))
+    qtbot.waitUntil(lambda: view.table.rowCount() == listed + 2, timeout=WITHIN_MS)
+    assert view.current_row().caller.startswith("Sam Nurse")
+    assert "Sam Nurse" in view.detail.toPlainText()
+
+
+def _call(at, caller: str):  # type: ignore[no-untyped-def]
+    return ConsultationInput(
+        at=at, caller_name=caller, caller_role="Designated safeguarding lead", organisation="Hayes Primary School",
+        from_school=True, phone="020 7946 0000", question="A pupil says her stepfather hits her mum; should I refer?",
+        advice="Speak to the pupil calmly, record her words, make a referral today.", outcome="referral_asked",
+        minutes=12)
