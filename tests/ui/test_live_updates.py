@@ -150,7 +150,8 @@ def test_a_new_call_on_the_consultation_line_keeps_the_call_chosen(qtbot, desks,
 
 def _call(at, caller: str):  # type: ignore[no-untyped-def]
     return ConsultationInput(
-        at=at, caller_name=caller, caller_role="Designated safeguarding lead", organisation="Hayes Primary School",
-        from_school=True, phone="020 7946 0000", question="A pupil says her stepfather hits her mum; should I refer?",
-        advice="Speak to the pupil calmly, record her words, make a referral today.", outcome="referral_asked",
-        minutes=12)
+        at=at, caller_name=caller, caller_role="Designated safeguarding lead",
+        organisation="Hayes Primary School", from_school=True, phone="020 7946 0000",
+        question="A pupil says her stepfather hits her mum; should I refer?",
+        advice="Speak to the pupil calmly, record her words, make a referral today.",
+        outcome="referral_asked", minutes=12)
