@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QAbstractScrollArea, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from mashdesk.live import Change, ChangeWatcher
 
@@ -50,10 +57,13 @@ def refresh_keeping_place(view: QWidget, refresh: Callable[[], None]) -> None:
     """Run ``refresh`` and put back the text the person had typed but not saved, and every scroll position.
 
     Typed-but-unsaved means a line the person edited (``isModified``) or a text box whose document they
-    changed; fields the view fills in itself are left as the refresh sets them.
+    changed; fields the view fills in itself, and choices in lists, dates and numbers, are left as the
+    refresh sets them.
     """
     typed: list[tuple[QWidget, str, int]] = []
     for line in view.findChildren(QLineEdit):
+        if isinstance(line.parent(), QAbstractSpinBox):  # a date or number box: the view sets its value
+            continue
         if line.isModified() and not line.isReadOnly():
             typed.append((line, line.text(), line.cursorPosition()))
     for box in [*view.findChildren(QPlainTextEdit), *view.findChildren(QTextEdit)]:
