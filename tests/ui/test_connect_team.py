@@ -58,3 +58,26 @@ def test_status_bar_shows_tls_and_a_missing_keyring(qtbot, demo_ctx, manager, db
         return
     assert window.tls_label.text() == "TLS if the server offers it (sslmode=prefer)"
     assert window.keyring_label.text() == "No system keyring: the database password is asked for each time"
+
+
+def test_a_team_database_without_a_kept_password_is_asked_for_it(qtbot):
+    """No keyring: the desk asks (and says why it must ask each time); the password goes into the
+    connection URL in memory, never into what is remembered."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.app import _ask_and_retry
+
+    seen: dict[str, str] = {}
+
+    def answer(dialog: QInputDialog) -> None:
+        seen["label"] = dialog.labelText()
+        dialog.setTextValue("s3cret pass")
+        dialog.accept()
+
+    with keyring_in_use(fail.Keyring()):
+        when_modal(QInputDialog, answer)
+        url = _ask_and_retry("postgresql://mash@dbserver/team?sslmode=verify-full")
+    assert url == "postgresql://mash:s3cret%20pass@dbserver/team?sslmode=verify-full"
+    assert seen["label"].startswith("Password for mash on dbserver/team:")
+    assert "no system keyring" in seen["label"]
+    assert team_db.remembered() is None
