@@ -69,17 +69,10 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from db.migrate import DatabaseTooNew
-    from mashdesk.app import open_database
 
     url = team_db.connect_url(args.db or team_db.default_url())
     try:
-        try:
-            ctx, _ = open_database(url)
-        except DBAPIError as exc:
-            if not (team_db.password_refused(exc.orig) and sys.stdin.isatty() and team_db.is_team_url(url)):
-                raise
-            url = _ask_database_password(url)  # no keyring, or a changed password: asked each time
-            ctx, _ = open_database(url)
+        ctx = _open_asking_password(url)
     except DatabaseTooNew as exc:
         raise MashDeskError(str(exc)) from exc
     except ArgumentError as exc:  # not a URL, or a dialect SQLAlchemy does not know
@@ -92,9 +85,20 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
         ctx.engine.dispose()
 
 
-def _ask_database_password(url: str) -> str:
+def _open_asking_password(url: str) -> AppContext:
+    """Open (and migrate) the database; a team database that refuses us for want of a password (no
+    keyring, or a changed password) is asked for it on a terminal, each time."""
+    from sqlalchemy.exc import DBAPIError
+
+    from mashdesk.app import open_database
+
+    try:
+        return open_database(url)[0]
+    except DBAPIError as exc:
+        if not (team_db.password_refused(exc.orig) and sys.stdin.isatty() and team_db.is_team_url(url)):
+            raise
     db = team_db.parse(team_db.strip_password(url))
-    return db.with_password(getpass.getpass(f"Password for {db.user} on {db.label}: "))
+    return open_database(db.with_password(getpass.getpass(f"Password for {db.user} on {db.label}: ")))[0]
 
 
 def _shown(url: str) -> str:
