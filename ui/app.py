@@ -95,14 +95,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("MASH Desk")
     if ctx is None:  # new, to migrate, too new, or unreachable: the full path migrates or explains
         try:
-            try:
-                ctx = _open_fully(url)
-            except MashDeskError as exc:
-                if args.screenshot or not team_db.password_refused(exc) or not team_db.is_team_url(url):
-                    raise
-                url = _ask_and_retry(url)
-                ctx = _open_fully(url)
-                team_db.store_password(team_db.parse(team_db.strip_password(url)), _password_of(url))
+            ctx = _open_fully(url) if args.screenshot else _open_asking_password(url)
         except MashDeskError as exc:
             if args.screenshot:
                 print(f"mashdesk: {exc}", file=sys.stderr)
@@ -156,6 +149,22 @@ def _open_fully(url: str) -> AppContext:
         raise MashDeskError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - an unreachable server, a file that is not a database
         raise MashDeskError(f"{type(exc).__name__}: {exc}") from exc
+    return ctx
+
+
+def _open_asking_password(url: str) -> AppContext:
+    """:func:`_open_fully`; a team database that refuses us for want of a password is asked for it (and the
+    password is kept in the keyring once it worked, where there is one)."""
+    from mashdesk import team_db
+
+    try:
+        return _open_fully(url)
+    except MashDeskError as exc:
+        if not team_db.password_refused(exc) or not team_db.is_team_url(url):
+            raise
+    url = _ask_and_retry(url)
+    ctx = _open_fully(url)
+    team_db.store_password(team_db.parse(team_db.strip_password(url)), _password_of(url))
     return ctx
 
 
