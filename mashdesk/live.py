@@ -152,12 +152,16 @@ class ChangeWatcher:
             last = _last_audit_id(conn)
             self.on_state(True)
             while not self._stop.wait(self.interval):
-                now = _data_version(conn)
-                if now == version:
+                try:
+                    now = _data_version(conn)
+                    if now == version:
+                        continue
+                    rows = conn.execute("SELECT id, entity, entity_id FROM audit_events WHERE id > ? "
+                                        "ORDER BY id", (last,)).fetchall()
+                except sqlite3.OperationalError as exc:  # busy for a moment: look again next time
+                    log.info("live updates: cannot look at the database just now (%s)", exc)
                     continue
                 version = now
-                rows = conn.execute("SELECT id, entity, entity_id FROM audit_events WHERE id > ? ORDER BY id",
-                                    (last,)).fetchall()
                 if rows:
                     last = rows[-1][0]
                 self._deliver([Change(kind, ident) for _, kind, ident in rows if kind not in QUIET])
