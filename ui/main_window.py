@@ -260,15 +260,9 @@ class MainWindow(QMainWindow):
 
     def connect_team(self) -> None:
         """File > Connect to a team database… (Ctrl+Shift+B): remembered for the next start, password kept."""
-        from ui.dialogs.connect_team import ConnectTeamDialog
+        from ui.dialogs.connect_team import connect_team
 
-        dialog = ConnectTeamDialog(self)
-        if dialog.exec() and dialog.connected is not None:
-            done = dialog.connected
-            QMessageBox.information(self, "Team database remembered",
-                                    f"MASH Desk opens {done.database.label} the next time it starts "
-                                    f"({team_db.tls_label(done.database.url)}).\n\n"
-                                    f"The password is {done.password_note}.")
+        connect_team(self)
 
     def start_live(self) -> None:
         """Hear of the changes other desks commit, and show them in the view on screen."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -125,3 +126,16 @@ def ask_database_password(db: team_db.TeamDatabase, parent: QWidget | None = Non
                                         f"Password for {db.user} on {db.label}:{note}",
                                         QLineEdit.EchoMode.Password)
     return password if ok and password else None
+
+
+def connect_team(parent: QWidget) -> team_db.Connected | None:
+    """The dialog, then what the desk will do with the team database it remembered."""
+    dialog = ConnectTeamDialog(parent)
+    if not dialog.exec() or dialog.connected is None:
+        return None
+    done = dialog.connected
+    QMessageBox.information(parent, "Team database remembered",
+                            f"MASH Desk opens {done.database.label} the next time it starts "
+                            f"({team_db.tls_label(done.database.url)}).\n\n"
+                            f"The password is {done.password_note}.")
+    return done
