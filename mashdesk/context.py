@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.direct import Direct, dialect_of
-from mashdesk import audit, permissions
+from mashdesk import audit, live, permissions
 from mashdesk.clock import Clock, system_clock
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
 
@@ -165,6 +165,7 @@ class WriteScope:
             summary=summary,
             detail=detail,
         )
+        live.announce(self.session, entity, entity_id)  # the other desks hear of it when this commits
         self.audited += 1
 
     def get(self, model: type[T], ident: int, what: str | None = None) -> T:
