@@ -24,6 +24,7 @@ from db.models import (
     User,
 )
 from mashdesk.calendar import WorkingCalendar
+from mashdesk import access
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError
@@ -75,8 +76,11 @@ class HandoverService(Service):
         deadline = self.calendar.edt_handover(end)
         now = self.ctx.now()
         with self.read(actor, "handover.read") as s:
-            entries = list(s.scalars(entries_query().where(EdtEntry.period_end == end)))
+            entries = list(s.scalars(entries_query().where(
+                EdtEntry.period_end == end, access.clause(actor, "edt_entry", EdtEntry.id))))
             items = items_of(s, entries, self.calendar, now)
+        self.audit_read(actor, "handover.read", "edt_period", None, f"read the EDT log ending {end:%d %b %Y %H:%M}",
+                        entries=[e.id for e in entries])
         items.sort(key=lambda i: (not i.urgent, i.call_at, i.id))
         return HandoverPeriod(start=start, end=end, deadline=deadline, now=now, items=items)
 
@@ -94,6 +98,7 @@ class HandoverService(Service):
         return self.period(actor, shift_day(self.calendar, self.ctx.now()))
 
     def item(self, actor: Actor, entry_id: int) -> HandoverItem:
+        self.require_record(actor, "handover.read", "edt_entry", entry_id)
         with self.read(actor, "handover.read") as s:
             entry = s.scalar(entries_query().where(EdtEntry.id == entry_id))
             if entry is None:
