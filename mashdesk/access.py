@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mashdesk.errors import PermissionDenied
 
@@ -24,37 +24,61 @@ if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
     from db.direct import Direct
-    from mashdesk.context import Actor
+
+
+class Actor(Protocol):
+    """Who is reading (``mashdesk.context.Actor``: this module sits below the context)."""
+
+    user_id: int
+    display_name: str
+    role: str
+    agency_code: str | None
+
+    @property
+    def role_name(self) -> str: ...
 
 #: Everyone's records: no condition.
 ALL = ""
 #: No record at all.
 NONE = "1 = 0"
 
-# -- the building blocks (``{id}`` is the record's id column; ``:acc_agency``, ``:acc_user`` bound) ----------
+# -- the building blocks (``{id}``: the record's id column; ``:acc_agency``, ``:acc_user`` are bound) --
 _CHECKED_BY_MY_AGENCY = (
-    "{id} IN (SELECT acc_k.contact_id FROM agency_checks acc_k JOIN agencies acc_a ON acc_a.id = acc_k.agency_id"
-    " WHERE acc_a.code = :acc_agency)")
+    "{id} IN (SELECT acc_k.contact_id FROM agency_checks acc_k"
+    " JOIN agencies acc_a ON acc_a.id = acc_k.agency_id WHERE acc_a.code = :acc_agency)")
 _REFERRED_BY_MY_AGENCY = (
     "{id} IN (SELECT acc_c.id FROM contacts acc_c JOIN referrers acc_r ON acc_r.id = acc_c.referrer_id"
     " JOIN agencies acc_a ON acc_a.id = acc_r.agency_id WHERE acc_a.code = :acc_agency)")
 #: A school or an education service referred (CIN sources 2A, 2B), or the school nurse (3C).
-_SCHOOL_REFERRED = "{id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.cin_source IN ('2A', '2B', '3C'))"
+_SCHOOL_REFERRED = (
+    "{id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.cin_source IN ('2A', '2B', '3C'))")
 _MADE_BY_EDT = "{id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.edt_entry_id IS NOT NULL)"
 _STEPPED_DOWN = (
     "{id} IN (SELECT acc_s.contact_id FROM step_downs acc_s)"
     " OR {id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.step_down_id IS NOT NULL)")
 _ATLAS_CHILDREN = (
-    "SELECT acc_m.person_id FROM atlas_markers acc_m UNION SELECT acc_e.person_id FROM missing_episodes acc_e")
+    "SELECT acc_m.person_id FROM atlas_markers acc_m"
+    " UNION SELECT acc_e.person_id FROM missing_episodes acc_e")
 _OF_ATLAS_CHILDREN = (
-    "{id} IN (SELECT acc_cp.contact_id FROM contact_people acc_cp WHERE acc_cp.person_id IN (" + _ATLAS_CHILDREN + "))")
+    "{id} IN (SELECT acc_cp.contact_id FROM contact_people acc_cp"
+    " WHERE acc_cp.person_id IN (" + _ATLAS_CHILDREN + "))")
+_EDT_SHIFT = (
+    "{id} IN (SELECT acc_t.id FROM edt_entries acc_t WHERE acc_t.recorded_by_id = :acc_user"
+    " OR acc_t.period_end = (SELECT max(acc_t2.period_end) FROM edt_entries acc_t2))")
 
 
 def _any(*parts: str) -> str:
     return " OR ".join(f"({p})" for p in parts)
 
 
+def _through_contacts(template: str, table: str, id_column: str, contact_column: str, rule: str) -> str:
+    """Records of ``table`` whose contact the role sees by ``rule``."""
+    return template.format(id="{id}", column=id_column, table=table,
+                           where=rule.replace("{id}", contact_column))
+
+
 _AGENCY_CONTACTS = _any(_CHECKED_BY_MY_AGENCY, _REFERRED_BY_MY_AGENCY)
+_VIA = "{id} IN (SELECT {column} FROM {table} WHERE {where})"
 
 #: kind of record → role → the condition on its id. A role not named sees none of that kind.
 RULES: dict[str, dict[str, str]] = {
@@ -68,28 +92,26 @@ RULES: dict[str, dict[str, str]] = {
     },
     "person": {
         "practitioner": ALL, "manager": ALL,
-        # The people of the contacts the role sees (below, from the contact rules) and, by role:
+        # The people of the contacts the role sees (added below from the contact rules) and, by role:
         "edt": "{id} IN (SELECT acc_ep.person_id FROM edt_entry_people acc_ep)",
         "atlas": "{id} IN (" + _ATLAS_CHILDREN + ")",
     },
     # Police and health are at every strategy discussion (domain.md); the school when relevant (below).
     "strategy_discussion": {"practitioner": ALL, "manager": ALL, "police": ALL, "health": ALL},
-    "step_down": {"practitioner": ALL, "manager": ALL, "earlyhelp": ALL},  # every step-down is sent to Early Help
-    "edt_entry": {
-        "practitioner": ALL, "manager": ALL,
-        # The EDT: its own entries and those of the latest out-of-hours period (its shift's log).
-        "edt": "{id} IN (SELECT acc_t.id FROM edt_entries acc_t WHERE acc_t.recorded_by_id = :acc_user"
-               " OR acc_t.period_end = (SELECT max(acc_t2.period_end) FROM edt_entries acc_t2))",
-    },
+    # Every step-down is sent to Early Help.
+    "step_down": {"practitioner": ALL, "manager": ALL, "earlyhelp": ALL},
+    # The EDT: its own entries and those of the latest out-of-hours period (its shift's log).
+    "edt_entry": {"practitioner": ALL, "manager": ALL, "edt": _EDT_SHIFT},
 }
 for _role, _rule in RULES["contact"].items():
     if _rule in (ALL, NONE):
         continue
-    _of_contacts = "{id} IN (SELECT acc_cp2.person_id FROM contact_people acc_cp2 WHERE %s)" % (
-        _rule.replace("{id}", "acc_cp2.contact_id"))
-    RULES["person"][_role] = _any(RULES["person"][_role], _of_contacts) if _role in RULES["person"] else _of_contacts
-    RULES["strategy_discussion"].setdefault(_role, "{id} IN (SELECT acc_sd.id FROM strategy_discussions acc_sd WHERE %s)"
-                                 % _rule.replace("{id}", "acc_sd.contact_id"))
+    _people = _through_contacts(_VIA, "contact_people acc_cp2", "acc_cp2.person_id", "acc_cp2.contact_id",
+                                _rule)
+    _own = RULES["person"].get(_role)
+    RULES["person"][_role] = _any(_own, _people) if _own else _people
+    RULES["strategy_discussion"].setdefault(_role, _through_contacts(
+        _VIA, "strategy_discussions acc_sd", "acc_sd.id", "acc_sd.contact_id", _rule))
 
 #: Why a record is refused, by role: said to the person and kept in the audit trail.
 REASONS: dict[str, str] = {
@@ -111,12 +133,13 @@ class RecordRefused(PermissionDenied):
 
     def __init__(self, actor: Actor, kind: str, ident: int | str) -> None:
         self.reason = reason(actor, kind)
-        super().__init__(f"{actor.display_name} ({actor.role_name}) may not open {ENTITY_NAMES.get(kind, kind)} "
-                         f"{ident}: {self.reason}")
+        who, what = f"{actor.display_name} ({actor.role_name})", ENTITY_NAMES.get(kind, kind)
+        super().__init__(f"{who} may not open {what} {ident}: {self.reason}")
 
 
 def reason(actor: Actor, kind: str) -> str:
-    return REASONS.get(actor.role, f"the {actor.role_name} has no access to this {ENTITY_NAMES.get(kind, kind)}")
+    what = ENTITY_NAMES.get(kind, kind)
+    return REASONS.get(actor.role, f"the {actor.role_name} has no access to this {what}")
 
 
 @dataclass(frozen=True)
@@ -142,8 +165,8 @@ def rule(actor: Actor, kind: str) -> Rule:
         template = RULES[kind].get(actor.role, NONE)
     except KeyError:
         raise KeyError(f"unknown kind of record {kind!r}: add it to access.RULES") from None
-    params = {name: value for name, value in (("acc_agency", actor.agency_code or ""), ("acc_user", actor.user_id))
-              if f":{name}" in template}
+    values = {"acc_agency": actor.agency_code or "", "acc_user": actor.user_id}
+    params = {name: value for name, value in values.items() if f":{name}" in template}
     return Rule(kind, template, params)
 
 
@@ -154,7 +177,7 @@ def direct_where(actor: Actor, kind: str, id_column: str) -> tuple[str, dict[str
 
 
 def clause(actor: Actor, kind: str, id_column: ColumnElement[Any]) -> ColumnElement[bool]:
-    """The condition as a SQLAlchemy clause on ``id_column`` (for instance ``Contact.id``), for ``.where()``."""
+    """The condition as a SQLAlchemy clause on ``id_column`` (``Contact.id``, say), for ``.where()``."""
     from sqlalchemy import text, true
 
     r = rule(actor, kind)
@@ -180,5 +203,5 @@ def may_open(conn: Direct, actor: Actor, kind: str, ident: int) -> bool | None:
     return None if found is None else bool(found[0])
 
 
-__all__ = ["ALL", "NONE", "REASONS", "RULES", "RecordRefused", "Rule", "clause", "direct_where", "may_open", "reason",
-           "rule"]
+__all__ = ["ALL", "NONE", "REASONS", "RULES", "TABLES", "RecordRefused", "Rule", "clause", "direct_where",
+           "may_open", "reason", "rule"]

@@ -224,7 +224,8 @@ class Service:
                         username=actor.username, action=action, entity=entity, entity_id=entity_id,
                         summary=summary, detail=detail)
 
-    def require_record(self, actor: Actor, action: str, kind: str, ident: int, label: str | None = None) -> None:
+    def require_record(self, actor: Actor, action: str, kind: str, ident: int,
+                       label: str | None = None) -> None:
         """Refuse (audited, with the reason) a record of ``kind`` outside ``actor``'s access rules."""
         from mashdesk import access
 
@@ -235,7 +236,8 @@ class Service:
             raise NotFound(f"{kind.replace('_', ' ')} {label or ident} does not exist")
         if not allowed:
             refusal = access.RecordRefused(actor, kind, label or ident)
-            self.audit_read(actor, action, kind, ident, f"refused: {refusal}", refused=True, reason=refusal.reason)
+            self.audit_read(actor, action, kind, ident, f"refused: {refusal}", refused=True,
+                            reason=refusal.reason)
             raise refusal
 
     @contextmanager

@@ -14,9 +14,9 @@ from db import fastsql
 from db.direct import Direct, placeholders, utc
 from db.references import contact_reference
 from mashdesk import access
-from mashdesk.people import names
 from mashdesk.contacts.views import QueueQuery, QueueRow
 from mashdesk.context import Actor, Service
+from mashdesk.people import names
 
 if TYPE_CHECKING:
     from mashdesk.calendar import WorkingCalendar

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import Agency, Consultation, Contact, ContactPerson, Person, Referrer, User
 from db.references import contact_reference
 from mashdesk import access, codes, permissions
-from mashdesk.errors import InputError, NotFound
 from mashdesk.atlas.reading import labels_of
-from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.contacts.views import CheckView, ContactDetail, PersonView
+from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.errors import InputError, NotFound
 from mashdesk.people.history import previous_contacts
 from mashdesk.people.service import PersonInput, add_person
 

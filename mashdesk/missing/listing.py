@@ -51,10 +51,15 @@ class MissingReads(Service):
         with self.read(actor, "missing.read") as s:
             return episode_rows(s, self.calendar, actor, list_filter(key, now), now)
 
-    def get(self, actor: Actor, episode_id: int) -> MissingDetail:
+    def get(self, actor: Actor, episode_id: int, audit_open: bool = True) -> MissingDetail:
+        """One episode (every opening audited; ``audit_open=False``: a re-read of the one shown)."""
         now = self.ctx.now()
         with self.read(actor, "missing.read") as s:
-            return episode_detail(s, self.calendar, actor, episode_id, now)
+            detail = episode_detail(s, self.calendar, actor, episode_id, now)
+        if audit_open:
+            self.audit_read(actor, "missing.read", "missing_episode", episode_id,
+                            f"opened missing episode {missing_reference(episode_id)}")
+        return detail
 
     def child_facts(self, actor: Actor, person_id: int) -> ChildFacts:
         """What the record says about a child before a report is made: looked after, recent episodes."""

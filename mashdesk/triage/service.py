@@ -22,6 +22,7 @@ from mashdesk.clock import LONDON
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentOf
 from mashdesk.errors import InputError, NotFound, PermissionDenied
+from mashdesk.rulesets.versions import engine_in_force
 from mashdesk.triage import threshold, workflow
 from mashdesk.triage.checks import add_agency_checks
 from mashdesk.triage.views import (
@@ -33,7 +34,6 @@ from mashdesk.triage.views import (
     FeedbackLetterFacts,
     ThresholdInput,
 )
-from mashdesk.rulesets.versions import engine_in_force
 from rules import Ruleset, TriageResult
 from rules.replay import facts_record
 

@@ -20,7 +20,7 @@ from mashdesk.cli import build_parser, run
 from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
-COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
+COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "audit access", "triage", "due", "import persons",
             "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
             "meeting minutes", "missing list"}
 #: What each command that acts as a user needs besides the common options.
@@ -28,6 +28,7 @@ ACTOR_ARGUMENTS = {
     "audit verify": [],
     "audit checkpoint": [],
     "audit export": ["--from", "2026-11-01", "--to", "2026-11-30", "--out", "extract.json"],
+    "audit access": ["--person", "1"],
     "import persons": ["people.csv"],
     "match": ["--first-name", "A", "--last-name", "B"],
     "pack strategy": ["--discussion", "1", "--out", "pack.pdf"],
