@@ -6,12 +6,13 @@ recorded there. Alt+L goes to the tab; the table is read row by row with the arr
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
 from mashdesk.services.access_log import AccessLog, AccessLogService
+from ui.widgets.record_table import record_table
 
 TITLE = "Access &log"
 COLUMNS = ("When", "Who", "What", "Record", "Done")
@@ -30,13 +31,8 @@ class AccessLogTab(QWidget):
         self.summary.setObjectName("accessLogSummary")
         self.summary.setAccessibleName("Access log summary")
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("accessLog")
-        self.table.setAccessibleName("Who looked at this person's record, newest first")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table("accessLog", "Who looked at this person's record, newest first", COLUMNS,
+                                  (130, 220, 380, 160))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -62,6 +58,5 @@ class AccessLogTab(QWidget):
                      f"{record} {e.entity_id}" if e.entity_id is not None else record, e.kind)
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
         if entries:
             self.table.selectRow(0)
