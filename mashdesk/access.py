@@ -42,43 +42,44 @@ ALL = ""
 #: No record at all.
 NONE = "1 = 0"
 
-# -- the building blocks (``{id}``: the record's id column; ``:acc_agency``, ``:acc_user`` are bound) --
+# -- the building blocks ---------------------------------------------------------------------------------------
+# Each is a correlated EXISTS on ``{id}`` (the record's id column; ``:acc_agency``, ``:acc_user`` bound), so the
+# database answers it by index for one record, and row by row for a paged list, without building whole lists.
 _CHECKED_BY_MY_AGENCY = (
-    "{id} IN (SELECT acc_k.contact_id FROM agency_checks acc_k"
-    " JOIN agencies acc_a ON acc_a.id = acc_k.agency_id WHERE acc_a.code = :acc_agency)")
+    "EXISTS (SELECT 1 FROM agency_checks acc_k JOIN agencies acc_a ON acc_a.id = acc_k.agency_id"
+    " WHERE acc_k.contact_id = {id} AND acc_a.code = :acc_agency)")
 _REFERRED_BY_MY_AGENCY = (
-    "{id} IN (SELECT acc_c.id FROM contacts acc_c JOIN referrers acc_r ON acc_r.id = acc_c.referrer_id"
-    " JOIN agencies acc_a ON acc_a.id = acc_r.agency_id WHERE acc_a.code = :acc_agency)")
+    "EXISTS (SELECT 1 FROM contacts acc_c JOIN referrers acc_r ON acc_r.id = acc_c.referrer_id"
+    " JOIN agencies acc_a ON acc_a.id = acc_r.agency_id WHERE acc_c.id = {id} AND acc_a.code = :acc_agency)")
 #: A school or an education service referred (CIN sources 2A, 2B), or the school nurse (3C).
 _SCHOOL_REFERRED = (
-    "{id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.cin_source IN ('2A', '2B', '3C'))")
-_MADE_BY_EDT = "{id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.edt_entry_id IS NOT NULL)"
+    "EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.cin_source IN ('2A', '2B', '3C'))")
+_MADE_BY_EDT = "EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.edt_entry_id IS NOT NULL)"
 _STEPPED_DOWN = (
-    "{id} IN (SELECT acc_s.contact_id FROM step_downs acc_s)"
-    " OR {id} IN (SELECT acc_c.id FROM contacts acc_c WHERE acc_c.step_down_id IS NOT NULL)")
-_ATLAS_CHILDREN = (
-    "SELECT acc_m.person_id FROM atlas_markers acc_m"
-    " UNION SELECT acc_e.person_id FROM missing_episodes acc_e")
+    "EXISTS (SELECT 1 FROM step_downs acc_s WHERE acc_s.contact_id = {id})"
+    " OR EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.step_down_id IS NOT NULL)")
+_ATLAS_CHILD = (
+    "(EXISTS (SELECT 1 FROM atlas_markers acc_m WHERE acc_m.person_id = {person})"
+    " OR EXISTS (SELECT 1 FROM missing_episodes acc_e WHERE acc_e.person_id = {person}))")
 _OF_ATLAS_CHILDREN = (
-    "{id} IN (SELECT acc_cp.contact_id FROM contact_people acc_cp"
-    " WHERE acc_cp.person_id IN (" + _ATLAS_CHILDREN + "))")
+    "EXISTS (SELECT 1 FROM contact_people acc_cp WHERE acc_cp.contact_id = {id} AND "
+    + _ATLAS_CHILD.replace("{person}", "acc_cp.person_id") + ")")
 _EDT_SHIFT = (
-    "{id} IN (SELECT acc_t.id FROM edt_entries acc_t WHERE acc_t.recorded_by_id = :acc_user"
-    " OR acc_t.period_end = (SELECT max(acc_t2.period_end) FROM edt_entries acc_t2))")
+    "EXISTS (SELECT 1 FROM edt_entries acc_t WHERE acc_t.id = {id} AND (acc_t.recorded_by_id = :acc_user"
+    " OR acc_t.period_end = (SELECT max(acc_t2.period_end) FROM edt_entries acc_t2)))")
 
 
 def _any(*parts: str) -> str:
     return " OR ".join(f"({p})" for p in parts)
 
 
-def _through_contacts(template: str, table: str, id_column: str, contact_column: str, rule: str) -> str:
+def _through_contacts(table: str, alias: str, id_column: str, contact_column: str, rule: str) -> str:
     """Records of ``table`` whose contact the role sees by ``rule``."""
-    return template.format(id="{id}", column=id_column, table=table,
-                           where=rule.replace("{id}", contact_column))
+    where = rule.replace("{id}", f"{alias}.{contact_column}")
+    return f"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.{id_column} = {{id}} AND ({where}))"
 
 
 _AGENCY_CONTACTS = _any(_CHECKED_BY_MY_AGENCY, _REFERRED_BY_MY_AGENCY)
-_VIA = "{id} IN (SELECT {column} FROM {table} WHERE {where})"
 
 #: kind of record → role → the condition on its id. A role not named sees none of that kind.
 RULES: dict[str, dict[str, str]] = {
@@ -93,8 +94,8 @@ RULES: dict[str, dict[str, str]] = {
     "person": {
         "practitioner": ALL, "manager": ALL,
         # The people of the contacts the role sees (added below from the contact rules) and, by role:
-        "edt": "{id} IN (SELECT acc_ep.person_id FROM edt_entry_people acc_ep)",
-        "atlas": "{id} IN (" + _ATLAS_CHILDREN + ")",
+        "edt": "EXISTS (SELECT 1 FROM edt_entry_people acc_ep WHERE acc_ep.person_id = {id})",
+        "atlas": _ATLAS_CHILD.replace("{person}", "{id}"),
     },
     # Police and health are at every strategy discussion (domain.md); the school when relevant (below).
     "strategy_discussion": {"practitioner": ALL, "manager": ALL, "police": ALL, "health": ALL},
@@ -106,12 +107,11 @@ RULES: dict[str, dict[str, str]] = {
 for _role, _rule in RULES["contact"].items():
     if _rule in (ALL, NONE):
         continue
-    _people = _through_contacts(_VIA, "contact_people acc_cp2", "acc_cp2.person_id", "acc_cp2.contact_id",
-                                _rule)
+    _people = _through_contacts("contact_people", "acc_cp2", "person_id", "contact_id", _rule)
     _own = RULES["person"].get(_role)
     RULES["person"][_role] = _any(_own, _people) if _own else _people
-    RULES["strategy_discussion"].setdefault(_role, _through_contacts(
-        _VIA, "strategy_discussions acc_sd", "acc_sd.id", "acc_sd.contact_id", _rule))
+    RULES["strategy_discussion"].setdefault(
+        _role, _through_contacts("strategy_discussions", "acc_sd", "id", "contact_id", _rule))
 
 #: Why a record is refused, by role: said to the person and kept in the audit trail.
 REASONS: dict[str, str] = {
@@ -197,8 +197,8 @@ def may_open(conn: Direct, actor: Actor, kind: str, ident: int) -> bool | None:
     r = rule(actor, kind)
     if r.everything:
         return True
-    found = conn.one(f"SELECT CASE WHEN {r.sql('acc_t.id')} THEN 1 ELSE 0 END FROM {TABLES[kind]} acc_t"
-                     " WHERE acc_t.id = :acc_id", {**r.params, "acc_id": ident})
+    found = conn.one(f"SELECT CASE WHEN {r.sql('acc_rec.id')} THEN 1 ELSE 0 END FROM {TABLES[kind]} acc_rec"
+                     " WHERE acc_rec.id = :acc_id", {**r.params, "acc_id": ident})
     conn.finish_read()
     return None if found is None else bool(found[0])
 

@@ -217,9 +217,10 @@ class Service:
         """Record a read (a record opened, a search, a document, an export) or a refused attempt.
 
         One short transaction of its own on a plain connection: the trail's append is serialised,
-        so this is a single insert after the caller's read has finished.
+        so this is a single insert after the caller's read has finished. It does not wait for the
+        disk (``Direct.writing(durable=False)``): the next change, or checkpoint, makes it durable.
         """
-        with self.ctx.direct() as conn, conn.writing():
+        with self.ctx.direct() as conn, conn.writing(durable=False):
             audit.write(conn, keys=self.ctx.audit_keys, at=self.ctx.now(), user_id=actor.user_id,
                         username=actor.username, action=action, entity=entity, entity_id=entity_id,
                         summary=summary, detail=detail)

@@ -201,12 +201,12 @@ def test_pack_strategy(ctx, db_url, order, tmp_path, monkeypatch, capsys):
     with ctx.session_factory() as s:
         discussion = s.scalar(select(func.min(StrategyDiscussion.id)))
     out = tmp_path / "pack.pdf"
-    argv = _argv(order, "pack strategy", ["--db", db_url, "--as", "demo.education"],
+    argv = _argv(order, "pack strategy", ["--db", db_url, "--as", "demo.police"],  # police attend every one
                  ["--discussion", str(discussion), "--out", str(out)])
     assert run(argv) == 0
     assert json.loads(capsys.readouterr().out) == {"discussion": discussion, "out": str(out),
                                                    "bytes": out.stat().st_size}
-    assert _audited(ctx, "pack.save", "demo.education") == 1
+    assert _audited(ctx, "pack.save", "demo.police") == 1
 
 
 TRIAGE = {"received_at": "2026-12-24T16:30:00",
