@@ -25,8 +25,8 @@ def open_contact_timings(db: Path, opens: int = 600) -> dict[str, float]:
     from db.models import Contact
     from mashdesk.app import open_database
     from mashdesk.contacts.queue import QueueService
-    from mashdesk.contacts.views import QueueQuery
     from mashdesk.contacts.service import ContactService
+    from mashdesk.contacts.views import QueueQuery
     from mashdesk.services.auth import AuthService
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +59,8 @@ def open_contact_timings(db: Path, opens: int = 600) -> dict[str, float]:
     with_p95, without_p95 = _p95(times["with"]), _p95(times["without"])
     out = {"open_contact_ms": with_p95, "open_contact_unaudited_ms": without_p95,
            "open_contact_audit_added_ms": with_p95 - without_p95,
-           "open_contact_median_added_ms": statistics.median(times["with"]) - statistics.median(times["without"]),
+           "open_contact_median_added_ms": (statistics.median(times["with"])
+                                            - statistics.median(times["without"])),
            "read_audit_entry_p95_ms": _p95(times["entry"])}
     if times["partner"]:
         out["open_contact_partner_ms"] = _p95(times["partner"])
