@@ -42,19 +42,22 @@ ALL = ""
 #: No record at all.
 NONE = "1 = 0"
 
-# -- the building blocks ---------------------------------------------------------------------------------------
-# Each is a correlated EXISTS on ``{id}`` (the record's id column; ``:acc_agency``, ``:acc_user`` bound), so the
-# database answers it by index for one record, and row by row for a paged list, without building whole lists.
+# -- the building blocks ----------------------------------------------------------------------------------
+# Each is a correlated EXISTS on ``{id}`` (the record's id column; ``:acc_agency``, ``:acc_user`` bound),
+# so the database answers it by index for one record, and row by row for a paged list.
 _CHECKED_BY_MY_AGENCY = (
     "EXISTS (SELECT 1 FROM agency_checks acc_k JOIN agencies acc_a ON acc_a.id = acc_k.agency_id"
     " WHERE acc_k.contact_id = {id} AND acc_a.code = :acc_agency)")
 _REFERRED_BY_MY_AGENCY = (
     "EXISTS (SELECT 1 FROM contacts acc_c JOIN referrers acc_r ON acc_r.id = acc_c.referrer_id"
-    " JOIN agencies acc_a ON acc_a.id = acc_r.agency_id WHERE acc_c.id = {id} AND acc_a.code = :acc_agency)")
+    " JOIN agencies acc_a ON acc_a.id = acc_r.agency_id"
+    " WHERE acc_c.id = {id} AND acc_a.code = :acc_agency)")
 #: A school or an education service referred (CIN sources 2A, 2B), or the school nurse (3C).
 _SCHOOL_REFERRED = (
-    "EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.cin_source IN ('2A', '2B', '3C'))")
-_MADE_BY_EDT = "EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.edt_entry_id IS NOT NULL)"
+    "EXISTS (SELECT 1 FROM contacts acc_c"
+    " WHERE acc_c.id = {id} AND acc_c.cin_source IN ('2A', '2B', '3C'))")
+_MADE_BY_EDT = (
+    "EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.edt_entry_id IS NOT NULL)")
 _STEPPED_DOWN = (
     "EXISTS (SELECT 1 FROM step_downs acc_s WHERE acc_s.contact_id = {id})"
     " OR EXISTS (SELECT 1 FROM contacts acc_c WHERE acc_c.id = {id} AND acc_c.step_down_id IS NOT NULL)")

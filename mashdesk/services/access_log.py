@@ -107,7 +107,8 @@ class AccessLogService(Service):
                 raise NotFound(f"person: no person with reference {person_id} is known")
             name = f"{person.first_name} {person.last_name}"
             rows = s.execute(select(AuditEvent, User.display_name)
-                             .outerjoin(User, User.id == AuditEvent.user_id).where(_about(person_id, self.ctx.dialect))
+                             .outerjoin(User, User.id == AuditEvent.user_id)
+                             .where(_about(person_id, self.ctx.dialect))
                              .order_by(AuditEvent.id.desc()).limit(limit)).all()
             entries = tuple(_entry(ev, shown) for ev, shown in rows)
         self.audit_read(actor, "audit.read", "person", person_id, f"read the access log of {name}",
@@ -119,8 +120,8 @@ def _entry(ev: Any, shown: str | None) -> AccessEntry:
     detail = ev.detail or {}
     refused = bool(detail.get("refused")) or detail.get("allowed") is False
     who = f"{shown} ({ev.username})" if shown else ev.username
-    return AccessEntry(at=ev.at, username=ev.username, who=who, action=ev.action, entity=ev.entity, entity_id=ev.entity_id, summary=ev.summary,
-                       refused=refused)
+    return AccessEntry(at=ev.at, username=ev.username, who=who, action=ev.action, entity=ev.entity,
+                       entity_id=ev.entity_id, summary=ev.summary, refused=refused)
 
 
 __all__ = ["AccessEntry", "AccessLog", "AccessLogService"]
