@@ -41,6 +41,10 @@ class MissingReads(Service):
         as_at = as_at_of(self.calendar, day, now)
         with self.read(actor, "missing.read") as s:
             rows = episode_rows(s, self.calendar, actor, [daily_filter(as_at)], as_at)
+        self.audit_read(actor, "missing.read", "missing_list_view", None,
+                        f"built the daily list of missing children for {day:%d %b %Y}",
+                        people=sorted({r.person_id for r in rows}),
+                        episodes=[r.id for r in rows])
         return MissingList(day=day, as_at=as_at, missing=tuple(r for r in rows if r.status == "missing"),
                            returned=tuple(r for r in rows if r.status != "missing"),
                            prepared_for=f"{actor.display_name} ({actor.role_name})")

@@ -77,18 +77,23 @@ def _about(person_id: int, dialect: str) -> ColumnElement[bool]:
     }
     records = [and_(e.entity == "person", e.entity_id == person_id)]
     records += [and_(e.entity == kind, e.entity_id.in_(ids)) for kind, ids in linked.items()]
-    # Searches that listed the child, and EDT logs read with one of their entries (ids kept in the entry).
+    # Searches and lists that showed the child, and EDT logs read with one of their entries (ids kept in
+    # the entry: a search's "found", a list's "people", an EDT log's "entries").
     if dialect == "postgresql":
-        found = text("(audit_events.detail -> 'found') @> to_jsonb(CAST(:pid AS integer))")
+        found = text("((audit_events.detail -> 'found') @> to_jsonb(CAST(:pid AS integer))"
+                     " OR (audit_events.detail -> 'people') @> to_jsonb(CAST(:pid AS integer)))")
         logs = text("EXISTS (SELECT 1 FROM jsonb_array_elements_text(audit_events.detail -> 'entries')"
                     " AS j(v) JOIN edt_entry_people ep ON ep.entry_id = CAST(j.v AS integer)"
                     " WHERE ep.person_id = :pid)")
     else:
-        found = text("EXISTS (SELECT 1 FROM json_each(audit_events.detail, '$.found') j"
-                     " WHERE j.value = :pid)")
+        found = text("(EXISTS (SELECT 1 FROM json_each(audit_events.detail, '$.found') j"
+                     " WHERE j.value = :pid)"
+                     " OR EXISTS (SELECT 1 FROM json_each(audit_events.detail, '$.people') j"
+                     " WHERE j.value = :pid))")
         logs = text("EXISTS (SELECT 1 FROM json_each(audit_events.detail, '$.entries') j"
                     " JOIN edt_entry_people ep ON ep.entry_id = j.value WHERE ep.person_id = :pid)")
-    return or_(*records, and_(e.entity == "person_search", found.bindparams(pid=person_id)),
+    shown = and_(e.entity.in_(("person_search", "missing_list_view")), found.bindparams(pid=person_id))
+    return or_(*records, shown,
                and_(e.entity == "edt_period", logs.bindparams(pid=person_id)))
 
 

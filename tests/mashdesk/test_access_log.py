@@ -80,3 +80,22 @@ def test_audit_access_on_the_command_line(ctx, actors, child, db_url, monkeypatc
     assert capsys.readouterr().err.strip().startswith("mashdesk: --person")
     assert run(["audit", "access", "--person", str(person_id), "--db", db_url, "--as", "test.police"]) == 1
     assert "may not audit: read" in capsys.readouterr().err
+
+
+def test_the_daily_list_of_missing_children_that_named_the_child_is_in_their_log(ctx, actors, child, clock):
+    from datetime import timedelta
+
+    from db.models import MissingEpisode
+    from mashdesk.missing.listing import MissingReads
+
+    _, person_id = child
+    now = clock()
+    with ctx.session_factory.begin() as s:
+        s.add(MissingEpisode(person_id=person_id, last_seen_at=now - timedelta(hours=5),
+                             reported_at=now - timedelta(hours=4), missing_from="home", risk="medium",
+                             escalation_due_at=now + timedelta(days=3)))
+    listed = MissingReads(ctx).daily_list(actors["atlas"])
+    assert [r.person_id for r in listed.missing] == [person_id]
+    log = AccessLogService(ctx).for_person(actors["manager"], person_id)
+    assert [(e.username, e.entity, e.kind) for e in log.entries if e.entity == "missing_list_view"] == [
+        ("test.atlas", "missing_list_view", "looked")]

@@ -18,7 +18,8 @@ TITLE = "Access &log"
 COLUMNS = ("When", "Who", "What", "Record", "Done")
 RECORDS = {"person": "person record", "contact": "contact", "strategy_discussion": "strategy discussion",
            "step_down": "step-down", "edt_entry": "EDT entry", "edt_period": "EDT log",
-           "missing_episode": "missing episode", "person_search": "search"}
+           "missing_episode": "missing episode", "person_search": "search",
+           "missing_list_view": "list of missing children"}
 
 
 class AccessLogTab(QWidget):
