@@ -182,8 +182,9 @@ class ContactView(QWidget):
         self.browser.hide()
 
     # -- showing --------------------------------------------------------------------------------
-    def show_contact(self, contact_id: int) -> None:
-        detail = self._service.get(self._actor, contact_id)
+    def show_contact(self, contact_id: int, audit_open: bool = True) -> None:
+        """Show the contact; its opening is audited (not a reload after an action on it)."""
+        detail = self._service.get(self._actor, contact_id, audit_open=audit_open)
         self.contact_id, self.detail = contact_id, detail
         names = {p.person_id: p.name for p in detail.people}
         threshold = threshold_html(self._triage.latest_assessments(self._actor, contact_id),
@@ -206,7 +207,7 @@ class ContactView(QWidget):
 
     def reload(self) -> None:
         if self.contact_id is not None:
-            self.show_contact(self.contact_id)
+            self.show_contact(self.contact_id, audit_open=False)
 
     def reload_keeping_place(self) -> None:
         """Reload (the banner's button): where the person had scrolled to stays where it was."""
