@@ -35,6 +35,16 @@ GENESIS = "0" * 64
 LEGACY, KEYED = 1, 2
 _PG_LOCK_KEY = 0x4D415348  # "MASH"
 _FIELDS = ("at", "user_id", "username", "action", "entity", "entity_id", "summary", "detail")
+#: Actions that only look (an opening, a search, a pack built): an entry whose action ends or starts so
+#: records a read, not a change. A refused attempt's summary starts with ``REFUSED``.
+LOOK_SUFFIXES = (".read", ".match", ".search")
+LOOK_PREFIXES = ("pack.",)
+REFUSED = "refused:"
+
+
+def is_look(action: str) -> bool:
+    """Whether an entry of ``action`` records a read rather than a change."""
+    return action.endswith(LOOK_SUFFIXES) or action.startswith(LOOK_PREFIXES)
 
 
 def _canonical(entry: Mapping[str, Any]) -> str:

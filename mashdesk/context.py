@@ -210,7 +210,7 @@ class Service:
             permissions.require(actor.role, action, actor.username)
         except PermissionDenied as exc:
             self.audit_read(actor, action, entity or action.split(".", 1)[0], entity_id,
-                            f"refused: {exc}", refused=True, reason=str(exc))
+                            f"{audit.REFUSED} {exc}", refused=True, reason=str(exc))
             raise
 
     def audit_read(self, actor: Actor, action: str, entity: str, entity_id: int | None, summary: str = "",
@@ -238,7 +238,7 @@ class Service:
             raise NotFound(f"{kind.replace('_', ' ')} {label or ident} does not exist")
         if not allowed:
             refusal = access.RecordRefused(actor, kind, label or ident)
-            self.audit_read(actor, action, kind, ident, f"refused: {refusal}", refused=True,
+            self.audit_read(actor, action, kind, ident, f"{audit.REFUSED} {refusal}", refused=True,
                             reason=refusal.reason)
             raise refusal
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import Agency, AuditEvent, Consultation, Contact, ContactPerson, Person, Referrer, User
 from db.references import contact_reference
-from mashdesk import access, codes, permissions
+from mashdesk import access, audit, codes, permissions
 from mashdesk.atlas.reading import labels_of
 from mashdesk.contacts.views import CheckView, ContactDetail, PersonView
 from mashdesk.context import Actor, AppContext, Service, WriteScope
@@ -213,14 +213,23 @@ class ContactService(Service):
             return _detail(contact, allocated, actor, responders, atlas)
 
     def last_change(self, actor: Actor, contact_id: int) -> tuple[str, datetime] | None:
-        """Who last changed the contact, and when (from its audit entries); None if nobody has."""
+        """Who last changed the contact, and when (from its audit entries, reads and refusals left out)."""
         with self.read(actor, "contact.read") as s:
             row = s.execute(
                 select(User.display_name, AuditEvent.username, AuditEvent.at)
                 .select_from(AuditEvent).outerjoin(User, User.id == AuditEvent.user_id)
-                .where(AuditEvent.entity == "contact", AuditEvent.entity_id == contact_id)
+                .where(AuditEvent.entity == "contact", AuditEvent.entity_id == contact_id,
+                       *changes_only())
                 .order_by(AuditEvent.id.desc()).limit(1)).first()
         return None if row is None else (row[0] or row[1], row[2])
+
+
+def changes_only() -> list:
+    """Conditions keeping the audit entries that changed a record (no reads, no refused attempts)."""
+    action = AuditEvent.action
+    return ([~action.like(f"%{suffix}") for suffix in audit.LOOK_SUFFIXES]
+            + [~action.like(f"{prefix}%") for prefix in audit.LOOK_PREFIXES]
+            + [~AuditEvent.summary.like(f"{audit.REFUSED}%")])
 
 
 def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes | None = None) -> Contact:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from db.references import person_reference
+from mashdesk import audit
 from mashdesk.context import Actor, Service
 from mashdesk.errors import InputError, NotFound
 
@@ -40,8 +41,7 @@ class AccessEntry:
         """"refused", "changed" or "looked" (an opening, a search, a document, a log read)."""
         if self.refused:
             return "refused"
-        return "looked" if self.action.endswith((".read", ".match", ".search")) or self.action.startswith(
-            "pack.") else "changed"
+        return "looked" if audit.is_look(self.action) else "changed"
 
 
 @dataclass(frozen=True)
