@@ -10,8 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mashdesk import codes, permissions
 from mashdesk.accounts.service import UserService
@@ -21,16 +31,9 @@ from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
 from ui.formatting import local_time
 from ui.widgets.record_table import record_table, reselect
+from ui.widgets.step_form import combo
 
 COLUMNS = ("User name", "Name", "Role", "Agency", "Team", "State", "Last signed in")
-
-
-def _combo(name: str, items: dict[str, str]) -> QComboBox:
-    box = QComboBox()
-    box.setAccessibleName(name)
-    for code, title in items.items():
-        box.addItem(title, code)
-    return box
 
 
 def _agency_items() -> dict[str, str]:
@@ -67,8 +70,8 @@ class UsersView(QWidget):
     # -- layout -------------------------------------------------------------------------------------
     def _selected_box(self) -> QGroupBox:
         box = QGroupBox("The chosen user")
-        self.role = _combo("Role of the chosen user", permissions.ROLES)
-        self.agency = _combo("Agency of the chosen user", _agency_items())
+        self.role = combo("Role of the chosen user", permissions.ROLES)
+        self.agency = combo("Agency of the chosen user", _agency_items())
         self.role.currentIndexChanged.connect(lambda: _match_agency(self.role, self.agency))
         self.set_role_button = self._button("Change r&ole and agency", self.set_role)
         self.active_button = self._button("&Deactivate", self.toggle_active)
@@ -91,8 +94,8 @@ class UsersView(QWidget):
         self.new_username.setPlaceholderText("first.last")
         self.new_name = QLineEdit()
         self.new_name.setAccessibleName("New user's name")
-        self.new_role = _combo("New user's role", permissions.ROLES)
-        self.new_agency = _combo("New user's agency", _agency_items())
+        self.new_role = combo("New user's role", permissions.ROLES)
+        self.new_agency = combo("New user's agency", _agency_items())
         self.new_role.currentIndexChanged.connect(lambda: _match_agency(self.new_role, self.new_agency))
         _match_agency(self.new_role, self.new_agency)
         self.new_team = QLineEdit()
