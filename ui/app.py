@@ -121,7 +121,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1
 
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ctx, actor, _label(url) + (" (demo)" if args.demo else ""), settings)
+    label = _label(url) + (" (demo)" if args.demo else "")
+    window = MainWindow(ctx, actor, label, settings)
     if args.screenshot:
         window.resize(1400, 820)  # the same picture whatever size the desk was left at
     window.show()
@@ -131,6 +132,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.load_rest(then=window.start_scheduler)
     if args.view != "queue":
         _open_view(window, args.view)
+    from ui.accounts.session import Desk
+
+    desk = Desk(window, label)  # after a sign-out, the next person's window  # noqa: F841
     return app.exec()
 
 

@@ -79,6 +79,12 @@ class AuthService(Service):
         """
         return self.begin_sign_in(actor.username, password, purpose="unlock").result()
 
+    def record_session(self, actor: Actor, event: str) -> None:
+        """Record that the desk locked itself (``lock``) or its user signed out (``sign_out``)."""
+        summary = {"lock": "the desk locked itself after the idle time", "sign_out": "signed out"}[event]
+        with self.write(actor, f"auth.{event}", "user") as w:
+            w.audit("user", actor.user_id, summary)
+
     def change_password(self, username: str, current: str, new: str) -> Actor:
         """Choose a new password (required after an administrator reset it), and sign in.
 
