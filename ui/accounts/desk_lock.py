@@ -59,10 +59,12 @@ class UnlockDialog(QDialog):
             self._auth.unlock_desk(self._actor, self.password.text())
         except AccountLocked as exc:
             self.error.setText(f"{exc} You can sign out.")
+            self.adjustSize()
             self.password.clear()
             return
         except AuthenticationError as exc:
             self.error.setText(str(exc))
+            self.adjustSize()
             self.password.selectAll()
             self.password.setFocus()
             return

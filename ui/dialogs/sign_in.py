@@ -67,6 +67,10 @@ class SignInDialog(QDialog):
             self.form.setRowVisible(field, show)
         self.username.setReadOnly(show)
 
+    def _say(self, text: str) -> None:
+        self.error.setText(text)
+        self.adjustSize()  # room for the whole message, wrapped
+
     def _try(self) -> None:
         username = self.username.text().strip()
         try:
@@ -79,16 +83,16 @@ class SignInDialog(QDialog):
         except PasswordChangeRequired as exc:
             self._show_change(True)
             self.ok.setText("Change password and sign in")
-            self.error.setText(str(exc))
+            self._say(str(exc))
             self.new_password.setFocus()
             return
         except InputError as exc:
-            self.error.setText(str(exc))
+            self._say(str(exc))
             self.new_password.selectAll()
             self.new_password.setFocus()
             return
         except AuthenticationError as exc:
-            self.error.setText(str(exc))
+            self._say(str(exc))
             self.password.selectAll()
             self.password.setFocus()
             return
