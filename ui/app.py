@@ -134,7 +134,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         _open_view(window, args.view)
     from ui.accounts.session import Desk
 
-    desk = Desk(window, label)  # after a sign-out, the next person's window  # noqa: F841
+    # After a sign-out, the next person's window.
+    desk = Desk(window, label, lambda next_actor: MainWindow(ctx, next_actor, label, settings))  # noqa: F841
     return app.exec()
 
 

@@ -134,3 +134,31 @@ def test_the_desk_locks_by_hand_and_escape_does_not_unlock_it(qtbot, demo_ctx):
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.desk_lock.locked)
     assert window.isVisible() and not window.desk_lock.covers
+
+
+def test_after_signing_out_the_next_person_signs_in_to_their_own_window(qtbot, demo_ctx):
+    from ui.accounts.session import Desk
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.main_window import MainWindow
+
+    manager = AuthService(demo_ctx).actor("demo.manager")
+    window = signed_in_window(qtbot, demo_ctx, manager)
+    desk = Desk(window, "test database",
+                lambda actor: MainWindow(demo_ctx, actor, "test database", window.settings))
+    keys = Keys(qtbot)
+
+    def sign_in(dialog: SignInDialog) -> None:
+        dialog.username.setFocus()
+        keys.type("demo.practitioner")
+        keys.press(Qt.Key.Key_Tab)
+        keys.type("demo")
+        keys.press(Qt.Key.Key_Return)
+
+    when_modal(SignInDialog, sign_in)
+    qtbot.keyClick(window, Qt.Key.Key_Q, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: desk.window is not window and desk.window.isVisible())
+    qtbot.addWidget(desk.window)
+    assert desk.window.actor.username == "demo.practitioner"
+    assert "Priya Sharma" in desk.window.windowTitle() and not window.isVisible()
+    assert _actions(demo_ctx, "demo.manager")[-1] == "auth.sign_out"
+    assert _actions(demo_ctx, "demo.practitioner")[-1] == "auth.sign_in"

@@ -6,14 +6,16 @@ main window, and asks who signs in next; the next window is that person's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QApplication, QDialog
 
+from mashdesk.context import Actor
 from ui.autosave import Autosaver
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+#: The main window (``ui.main_window.MainWindow``: not imported here, it imports this package).
+MainWindow = Any
 
 
 def sign_out(window: MainWindow) -> None:
@@ -43,14 +45,13 @@ def sign_out(window: MainWindow) -> None:
 class Desk:
     """The signed-in window of the desk, replaced by the next person's after a sign-out."""
 
-    def __init__(self, window: MainWindow, database: str) -> None:
-        self.window, self.database = window, database
+    def __init__(self, window: MainWindow, database: str, make_window: Callable[[Actor], MainWindow]) -> None:
+        self.window, self.database, self.make_window = window, database, make_window
         window.signed_out.connect(self._next)
 
     def _next(self) -> None:
         from mashdesk.services.auth import AuthService
         from ui.dialogs.sign_in import SignInDialog
-        from ui.main_window import MainWindow
 
         old = self.window
         app = QApplication.instance()
@@ -59,10 +60,9 @@ class Desk:
         if not dialog.exec() or dialog.actor is None:
             app.quit()
             return
-        window = MainWindow(old.ctx, dialog.actor, self.database, old.settings)
+        window = self.make_window(dialog.actor)
         window.signed_out.connect(self._next)
         self.window = window
-        old.deleteLater()
         window.show()
         window.start()
         window.start_scheduler()
