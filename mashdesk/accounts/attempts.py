@@ -44,6 +44,7 @@ def record_attempt(conn: Direct, ctx: AppContext, username: str, row: tuple[Any,
         record(f"{action}_failed", "refused: no active account of that name")
         return AuthenticationError(WRONG)
     user_id = row[0]
+    audit.hold_trail(conn)  # the trail before the account row: the order an administrator's change takes
     state = conn.one(fastsql.SIGN_IN_LOCKOUT + (" FOR UPDATE" if conn.dialect == "postgresql" else ""),
                      {"id": user_id})
     lock = Lockout(int(state[0] or 0), utc(state[1])) if state else Lockout()

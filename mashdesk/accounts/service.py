@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from mashdesk import codes, permissions
+from mashdesk import audit, codes, permissions
 from mashdesk.accounts.passwords import check_password
 from mashdesk.accounts.users import ROLE_AGENCY, add_user, check_new_user, hash_password
 from mashdesk.accounts.views import TemporaryPassword, UserRow
@@ -145,6 +145,7 @@ def _keep_an_admin(w: WriteScope, user: User, doing: str) -> None:
 
     if user.role_code != "admin" or not user.active:
         return
+    audit.hold_trail(w.session)  # the trail before the rows, as every writer takes them
     others = w.session.scalars(select(User.id).where(User.role_code == "admin", User.active.is_(True),
                                                      User.id != user.id).with_for_update()).all()
     if not others:

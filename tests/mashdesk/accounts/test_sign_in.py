@@ -109,3 +109,26 @@ def test_a_deactivated_account_cannot_sign_in(ctx, actors):
     users.deactivate(actors["admin"], row.id, row.version)
     with pytest.raises(AuthenticationError, match="not active"):
         AuthService(ctx).sign_in("test.atlas", "secret")
+
+
+def test_wrong_passwords_from_two_desks_at_once_all_count(ctx, actors):
+    from concurrent.futures import ThreadPoolExecutor
+
+    auth = AuthService(ctx)
+
+    def guess(n: int) -> str:
+        try:
+            auth.sign_in("test.manager", f"guess number {n}")
+        except AccountLocked:
+            return "locked"
+        except AuthenticationError:
+            return "wrong"
+        return "in"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(guess, range(6)))
+    assert outcomes.count("in") == 0 and outcomes.count("locked") == 2  # the fifth locks; the sixth is refused
+    with ctx.session_factory() as s:
+        user = s.scalar(select(User).where(User.username == "test.manager"))
+        assert user.failed_sign_ins == 5 and user.locked_until is not None
+        assert audit.verify(s, ctx.audit_keys).ok
