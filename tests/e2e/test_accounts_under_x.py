@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_desk_under_x import CONTACT_REF, QUEUE_COUNT, _need_tools
-from tests.e2e.xdesk import ROOT, Expect, Output, Screen, build_demo_database, desk_environment, started, x_display
+from tests.e2e.xdesk import (
+    ROOT,
+    Expect,
+    Output,
+    Screen,
+    build_demo_database,
+    desk_environment,
+    started,
+    x_display,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240, method="signal")]
 #: Seconds the desk is left alone before it locks (the desk's settings take minutes).
