@@ -16,9 +16,16 @@ REVISION = "SELECT v.version_num FROM alembic_version v"
 
 # -- signing in ---------------------------------------------------------------------------------------
 SIGN_IN_ACCOUNT = (
-    "SELECT u.id, u.username, u.display_name, u.role_code, u.active, u.password_hash, a.code"
-    " FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = :username")
-SIGNED_IN = "UPDATE users SET last_sign_in_at = :now WHERE id = :id"
+    "SELECT u.id, u.username, u.display_name, u.role_code, u.active, u.password_hash, a.code,"
+    " u.must_change_password FROM users u LEFT JOIN agencies a ON a.id = u.agency_id WHERE u.username = :username")
+#: The account's wrong passwords and lock, read again inside the transaction that records an attempt.
+SIGN_IN_LOCKOUT = "SELECT u.failed_sign_ins, u.locked_until FROM users u WHERE u.id = :id"
+SIGN_IN_FAILED = "UPDATE users SET failed_sign_ins = :failures, locked_until = :until WHERE id = :id"
+SIGNED_IN = "UPDATE users SET last_sign_in_at = :now, failed_sign_ins = 0, locked_until = NULL WHERE id = :id"
+PASSWORD_CHANGED = (
+    "UPDATE users SET password_hash = :hash, must_change_password = :must, last_sign_in_at = :now,"
+    " failed_sign_ins = 0, locked_until = NULL, version = version + 1, updated_at = :now, updated_by_id = :id"
+    " WHERE id = :id")
 
 # -- the audit trail ----------------------------------------------------------------------------------
 AUDIT_LOCK_POSTGRESQL = "SELECT pg_advisory_xact_lock(:k)"

@@ -69,6 +69,17 @@ def _connection(target: Session | Direct) -> Direct:
     return Direct(connection.connection, connection.dialect.name, close=lambda: None)
 
 
+def hold_trail(target: Session | Direct) -> None:
+    """Take the trail's write lock now (PostgreSQL; SQLite's writers queue at BEGIN IMMEDIATE).
+
+    :func:`write` takes it anyway; a unit of work that locks rows before it knows its audit entry takes
+    the trail first, so every writer takes the two in the same order and none waits on another for ever.
+    """
+    conn = _connection(target)
+    if conn.dialect == "postgresql":
+        conn.scalar(fastsql.AUDIT_LOCK_POSTGRESQL, {"k": _PG_LOCK_KEY})
+
+
 def write(
     target: Session | Direct,
     *,

@@ -47,3 +47,15 @@ class StaleEditError(MashDeskError):
 
 class AuthenticationError(MashDeskError):
     """Wrong user name or password, or an inactive account."""
+
+
+class AccountLocked(AuthenticationError):
+    """Too many wrong passwords: the account refuses every sign-in until ``until``."""
+
+    def __init__(self, message: str, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class PasswordChangeRequired(AuthenticationError):
+    """The password was right but an administrator reset it: the user must choose a new one first."""

@@ -115,6 +115,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: Meeting actions past their due date, to their owners.
     "notice.meeting_actions": MASH | AGENCY | {"atlas"},
     "user.manage": frozenset({"admin"}),
+    #: Recorded by every desk: it locked itself after the idle time, and its user signed out.
+    "auth.lock": EVERYONE,
+    "auth.sign_out": EVERYONE,
     "audit.read": frozenset({"admin", "manager"}),
     #: The daily signed checkpoint of the trail, which every desk writes.
     "audit.checkpoint": EVERYONE,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mashdesk.context import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "missing",
-              "consultations", "ruleset")
+              "consultations", "ruleset", "users")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()
@@ -124,7 +124,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 1
 
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ctx, actor, _label(url) + (" (demo)" if args.demo else ""), settings)
+    label = _label(url) + (" (demo)" if args.demo else "")
+    window = MainWindow(ctx, actor, label, settings)
     if args.screenshot:
         window.resize(1400, 820)  # the same picture whatever size the desk was left at
     window.show()
@@ -135,6 +136,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     window.load_rest(then=window.start_scheduler)
     if args.view != "queue":
         _open_view(window, args.view)
+    from ui.accounts.session import Desk
+
+    # After a sign-out, the next person's window.
+    desk = Desk(window, label, lambda next_actor: MainWindow(ctx, next_actor, label, settings))  # noqa: F841
     return app.exec()
 
 

@@ -17,6 +17,7 @@ from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
 from mashdesk.live import Change
 from ui.live import LiveUpdates, refresh_keeping_place
+from ui.accounts.desk_lock import IDLE_SETTING, DeskLock
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
@@ -44,10 +45,20 @@ class _Views(Mapping[str, QWidget]):
         return len(VIEWS)
 
 
+def _desk_lock(window: MainWindow) -> DeskLock:
+    from mashdesk.services.auth import AuthService
+
+    lock = DeskLock(window, AuthService(window.ctx), window.actor, window.settings.value(IDLE_SETTING))
+    lock.sign_out_requested.connect(window.sign_out)
+    return lock
+
+
 class MainWindow(QMainWindow):
     """Emits ``view_loaded(key)`` once a view has put its data on screen."""
 
     view_loaded = Signal(str)
+    #: The user signed out (File ▸ Sign out, or from the idle lock): the window has closed, drafts kept.
+    signed_out = Signal()
     _rest_loaded = Signal()
     _rest_failed = Signal(str)
 
@@ -95,6 +106,7 @@ class MainWindow(QMainWindow):
         self._rest_failed.connect(self._show_load_failure)
         self.live = LiveUpdates(ctx.url, self)
         self.live.changed.connect(self.show_changes)
+        self.desk_lock = _desk_lock(self)
 
     # -- menus and shortcuts ------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -116,6 +128,12 @@ class MainWindow(QMainWindow):
                                            shortcut=QKeySequence("Ctrl+Shift+B"), triggered=self.connect_team)
         file_menu.addAction(self.connect_team_action)
         file_menu.addSeparator()
+        self.lock_action = QAction("&Lock the desk", self, shortcut=QKeySequence("Ctrl+Alt+L"),
+                                   triggered=lambda: self.desk_lock.lock())
+        self.sign_out_action = QAction("Sign &out", self, shortcut=QKeySequence("Ctrl+Shift+Q"),
+                                       triggered=self.sign_out)
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         for key, title, shortcut in VIEWS:
@@ -352,6 +370,12 @@ class MainWindow(QMainWindow):
             self.show_view("people")
             self.people.open_person(person_id)  # type: ignore[attr-defined]
 
+    def sign_out(self) -> None:
+        """Sign out: every open form is kept as a draft, its dialog closed, the window closed."""
+        from ui.accounts.session import sign_out
+
+        sign_out(self)
+
     # -- state --------------------------------------------------------------------------------------
     def _restore(self) -> None:
         geometry = self.settings.value("mainWindow/geometry")
@@ -369,6 +393,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.live.stop()
+        self.desk_lock.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import STAMP_INSERT, Base, Versioned
@@ -49,6 +50,12 @@ class User(Versioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     last_sign_in_at: Mapped[datetime | None]
+    #: Wrong passwords since the last good one; the fifth locks the account (``mashdesk.accounts.workflow``).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Until when the account refuses every sign-in, even with the right password.
+    locked_until: Mapped[datetime | None]
+    #: Set when an administrator resets the password: the user chooses a new one at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     role: Mapped[Role] = relationship(lazy="joined")
     agency: Mapped[Agency | None] = relationship(lazy="joined")

@@ -26,12 +26,13 @@ COMMAND_MODULES = (
     "mashdesk.cli.meeting",
     "mashdesk.cli.missing",
     "mashdesk.cli.connect",
+    "mashdesk.cli.users",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
 COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
-                 "meeting", "missing", "connect")
+                 "meeting", "missing", "connect", "user")
 
 
 def build_parser() -> argparse.ArgumentParser:

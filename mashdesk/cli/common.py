@@ -123,10 +123,16 @@ def password_from_env_or_prompt(prompt: str) -> str:
 
 def sign_in(ctx: AppContext, username: str) -> Actor:
     """Sign the command in as ``username``; the sign-in is audited like the window's."""
+    from mashdesk.errors import PasswordChangeRequired
     from mashdesk.services.auth import AuthService
 
     password = password_from_env_or_prompt(f"Password for {username}: ")
-    return AuthService(ctx).sign_in(username, password)
+    try:
+        return AuthService(ctx).sign_in(username, password)
+    except PasswordChangeRequired:
+        raise AuthenticationError(
+            f"{username}: an administrator reset this password; sign in to the desk's window to choose a new "
+            "one (commands are refused until then)") from None
 
 
 def parse_date(value: str) -> date:

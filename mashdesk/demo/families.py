@@ -91,7 +91,8 @@ class DemoBuilder:
                 "username": username, "display_name": name, "role_code": role,
                 "agency_id": agencies.get(agency) if agency else None, "team": team,
                 "email": f"{username}@example.invalid", "password_hash": pw, "active": True,
-                "is_demo": True, "last_sign_in_at": None, **self.stamp})
+                "is_demo": True, "last_sign_in_at": None, "failed_sign_ins": 0, "locked_until": None,
+                "must_change_password": False, **self.stamp})
         self.user_ids = ids
         self.workers = [ids["demo.practitioner"]] + [ids[f"demo.sw{i}"] for i in range(1, 9)]
         return ids

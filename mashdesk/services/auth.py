@@ -9,25 +9,20 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from db import fastsql
 from mashdesk import audit, codes, permissions
-from mashdesk.errors import AuthenticationError, InputError
+from mashdesk.accounts.users import ROLE_AGENCY, add_user, check_new_user, hash_password, hasher
 from mashdesk.context import Actor, Service
+from mashdesk.errors import AuthenticationError, InputError
+
+__all__ = ["ROLE_AGENCY", "AuthService", "PendingSignIn", "actor_for", "hash_password", "seed_reference_data"]
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from db.models import User
-
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
 
 def actor_for(user: User) -> Actor:
     return Actor(
@@ -56,20 +51,16 @@ def seed_reference_data(session: Session) -> None:
     session.flush()
 
 
-#: The agency each agency role belongs to.
-ROLE_AGENCY = {
-    "police": "police", "health": "health", "education": "education", "edt": "edt",
-    "earlyhelp": "early_help", "practitioner": "mash", "manager": "mash",
-    "atlas": "atlas",
-}
-
-
 class AuthService(Service):
     def sign_in(self, username: str, password: str) -> Actor:
-        """Check the password; every attempt, good or bad, is audited."""
+        """Check the password; every attempt, good or bad, is audited.
+
+        Raises :class:`AccountLocked` (with the time it opens) for a locked account, and
+        :class:`PasswordChangeRequired` when the password is right but an administrator reset it.
+        """
         return self.begin_sign_in(username, password).result()
 
-    def begin_sign_in(self, username: str, password: str) -> PendingSignIn:
+    def begin_sign_in(self, username: str, password: str, *, purpose: str = "sign_in") -> PendingSignIn:
         """Read the account and start checking the password on a worker thread.
 
         argon2 takes about a tenth of a second on purpose and releases the GIL while it
@@ -79,23 +70,42 @@ class AuthService(Service):
         with self.ctx.direct() as conn:
             row = conn.one(fastsql.SIGN_IN_ACCOUNT, {"username": username})
             conn.finish_read()
-        return PendingSignIn(self, username, row, password)
+        return PendingSignIn(self, username, row, password, purpose)
 
-    def create_user(
-        self,
-        actor: Actor,
-        *,
-        username: str,
-        display_name: str,
-        role: str,
-        password: str,
-        team: str | None = None,
-    ) -> int:
-        _check_new_user(username, role, password)
-        with self.write(actor, "user.manage", "user") as w:
-            user_id = _add_user(w.session, username, display_name, role, password, team)
-            w.audit("user", user_id, f"created user {username} ({role})", role=role)
-            return user_id
+    def unlock_desk(self, actor: Actor, password: str) -> Actor:
+        """Unlock a desk that locked itself while ``actor`` was away: their own password only.
+
+        A wrong password counts towards the lockout like a wrong sign-in, and is audited.
+        """
+        return self.begin_sign_in(actor.username, password, purpose="unlock").result()
+
+    def record_session(self, actor: Actor, event: str) -> None:
+        """Record that the desk locked itself (``lock``) or its user signed out (``sign_out``)."""
+        summary = {"lock": "the desk locked itself after the idle time", "sign_out": "signed out"}[event]
+        with self.write(actor, f"auth.{event}", "user") as w:
+            w.audit("user", actor.user_id, summary)
+
+    def change_password(self, username: str, current: str, new: str) -> Actor:
+        """Choose a new password (required after an administrator reset it), and sign in.
+
+        The current password is checked as a sign-in is (a wrong one counts towards the lockout); the
+        new one must keep the password rules. One transaction, one audit event.
+        """
+        from mashdesk.accounts.passwords import check_password
+
+        if new == current:
+            raise InputError("new password: must differ from the one an administrator gave", "new password")
+        pending = self.begin_sign_in(username, current, purpose="password_change")
+        row = pending.account
+        check_password(new, username, row[2] if row else "", field="new password")
+        return pending.result(new_hash=hash_password(new))
+
+    def create_user(self, actor: Actor, *, username: str, display_name: str, role: str, password: str,
+                    team: str | None = None) -> int:
+        from mashdesk.accounts.service import UserService
+
+        return UserService(self.ctx).add(actor, username=username, display_name=display_name, role=role,
+                                         password=password, team=team).user_id
 
     def bootstrap_admin(self, username: str, password: str) -> int | None:
         """Create the first administrator on a database with no users; ``None`` if it has users."""
@@ -103,12 +113,12 @@ class AuthService(Service):
 
         from db.models import User
 
-        _check_new_user(username, "admin", password)
+        check_new_user(username, "admin", password, username)
         with self.ctx.session_factory.begin() as session:
             seed_reference_data(session)
             if session.scalar(select(func.count()).select_from(User)):
                 return None
-            user_id = _add_user(session, username, username, "admin", password, None)
+            user_id = add_user(session, username, username, "admin", password, None)
             audit.write(session, keys=self.ctx.audit_keys, at=self.ctx.now(), user_id=user_id, username=username,
                         action="user.bootstrap_admin", entity="user", entity_id=user_id,
                         summary=f"first administrator {username} created")
@@ -129,11 +139,16 @@ class AuthService(Service):
 class PendingSignIn:
     """A sign-in whose password is being checked; :meth:`result` waits for it and records it."""
 
-    def __init__(self, service: AuthService, username: str, row: tuple[Any, ...] | None, password: str) -> None:
-        self._service, self.username, self._row = service, username, row
+    def __init__(self, service: AuthService, username: str, row: tuple[Any, ...] | None, password: str,
+                 purpose: str = "sign_in") -> None:
+        self._service, self.username, self._row, self._purpose = service, username, row, purpose
         self._ok = False
         self._checker = threading.Thread(target=self._check, args=(password,), name="sign-in", daemon=True)
         self._checker.start()
+
+    @property
+    def account(self) -> tuple[Any, ...] | None:
+        return self._row
 
     def _check(self, password: str) -> None:
         row = self._row
@@ -141,55 +156,27 @@ class PendingSignIn:
             _hasher_time_equaliser(password)  # an unknown name takes as long as a wrong password
             return
         try:
-            self._ok = _hasher.verify(row[5], password)
+            self._ok = hasher.verify(row[5], password)
         except (VerificationError, InvalidHashError):
             self._ok = False
 
-    def result(self) -> Actor:
-        """Record the attempt (one audit event, in one transaction) and give the actor, or refuse."""
+    def result(self, new_hash: str | None = None) -> Actor:
+        """Record the attempt (one audit event, in one transaction) and give the actor, or refuse.
+
+        ``new_hash`` (a password change) is stored only when the current password was right.
+        """
+        from mashdesk.accounts.attempts import record_attempt
+
         self._checker.join()
-        row, ok = self._row, self._ok
         ctx = self._service.ctx
         with ctx.direct() as conn, conn.writing():
-            now = ctx.now()
-            audit.write(
-                conn, keys=ctx.audit_keys, at=now, user_id=row[0] if row and ok else None, username=self.username,
-                action="auth.sign_in" if ok else "auth.sign_in_failed", entity="user",
-                entity_id=row[0] if row else None,
-                summary="signed in" if ok else "sign-in refused",
-            )
-            if ok and row is not None:
-                conn.execute(fastsql.SIGNED_IN, {"now": conn.timestamp(now), "id": row[0]}).close()
-        if not ok or row is None:
-            raise AuthenticationError("Wrong user name or password, or the account is not active.")
+            refusal = record_attempt(conn, ctx, self.username, self._row, self._ok, self._purpose, new_hash)
+        if refusal is not None:
+            raise refusal
+        row = self._row
+        assert row is not None
         return Actor(user_id=row[0], username=row[1], display_name=row[2], role=row[3], agency_code=row[6])
 
 
 def _hasher_time_equaliser(password: str) -> None:
-    _hasher.hash(password)
-
-
-def _check_new_user(username: str, role: str, password: str) -> None:
-    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise InputError("username: use letters, digits, dots, dashes or underscores", "username")
-    if role not in permissions.ROLES:
-        raise InputError(f"role: {role!r} is not one of {', '.join(permissions.ROLES)}", "role")
-    if len(password) < 4:
-        raise InputError("password: at least 4 characters", "password")
-
-
-def _add_user(session: Session, username: str, display_name: str, role: str, password: str,
-              team: str | None, is_demo: bool = False) -> int:
-    from sqlalchemy import select
-
-    from db.models import Agency, User
-
-    if session.scalar(select(User.id).where(User.username == username)):
-        raise InputError(f"username: {username!r} is already taken", "username")
-    agency_code = ROLE_AGENCY.get(role)
-    agency_id = session.scalar(select(Agency.id).where(Agency.code == agency_code)) if agency_code else None
-    user = User(username=username, display_name=display_name, role_code=role, agency_id=agency_id,
-                team=team, password_hash=hash_password(password), is_demo=is_demo)
-    session.add(user)
-    session.flush()
-    return user.id
+    hasher.hash(password)

@@ -24,7 +24,7 @@ def test_each_write_leaves_one_audit_event_naming_user_and_record(ctx, actors, c
     contact_id = contacts.create_contact(actors["practitioner"], police_notification(clock()))
     contacts.update_contact(actors["manager"], contact_id, 1, concern="Clarified by phone.")
     AuthService(ctx).create_user(actors["admin"], username="new.worker", display_name="New Worker",
-                                 role="practitioner", password="longenough")
+                                 role="practitioner", password="plum orbit tundra")
     events = _events(ctx)
     assert [(e.action, e.username, e.entity) for e in events] == [
         ("contact.create", "test.practitioner", "contact"),
@@ -38,7 +38,7 @@ def test_each_write_leaves_one_audit_event_naming_user_and_record(ctx, actors, c
 def test_refused_write_leaves_no_audit_event(ctx, actors, clock):
     with pytest.raises(InputError):
         AuthService(ctx).create_user(actors["admin"], username="x y", display_name="X", role="practitioner",
-                                     password="longenough")
+                                     password="plum orbit tundra")
     assert _events(ctx) == []
 
 

@@ -14,7 +14,7 @@ from mashdesk.cli import run
 
 def test_init_is_idempotent_and_creates_the_first_admin_once(db_url, capsys, monkeypatch):
     assert run(["init", "--db", db_url]) == 0
-    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse")
+    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse battery")
     assert run(["init", "--db", db_url, "--admin", "first.admin"]) == 0
     assert "administrator first.admin created" in capsys.readouterr().err
     assert run(["init", "--db", db_url, "--admin", "second.admin"]) == 0
@@ -52,7 +52,7 @@ def test_audit_verify_names_the_broken_entry(db_url, capsys, monkeypatch):
 
 
 def test_demo_refuses_a_database_with_real_data(db_url, capsys, monkeypatch):
-    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse")
+    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse battery")
     run(["init", "--db", db_url, "--admin", "real.admin"])
     capsys.readouterr()
     assert run(["demo", "--db", db_url, "--contacts", "10"]) == 2

@@ -20,9 +20,10 @@ from mashdesk.cli import build_parser, run
 from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
-COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "audit access", "triage", "due", "import persons",
-            "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
-            "meeting minutes", "missing list", "connect"}
+COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "audit access", "triage", "due",
+            "import persons", "match", "pack strategy", "handover", "rules replay", "rules consistency",
+            "meeting agenda", "meeting minutes", "missing list", "connect", "user add", "user list",
+            "user deactivate", "user reactivate", "user reset", "user role", "user unlock"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -38,6 +39,13 @@ ACTOR_ARGUMENTS = {
     "meeting agenda": ["--date", "2026-11-23"],
     "meeting minutes": ["--date", "2026-11-23", "--out", "minutes.pdf"],
     "missing list": ["--date", "2026-11-23"],
+    "user add": ["kim.cho", "--name", "Kim Cho", "--role", "health"],
+    "user list": [],
+    "user deactivate": ["test.edt"],
+    "user reactivate": ["test.edt"],
+    "user reset": ["test.edt"],
+    "user role": ["test.edt", "manager"],
+    "user unlock": ["test.edt"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {
@@ -108,7 +116,7 @@ def test_every_command_takes_the_common_options_after_its_name_and_these_tests_c
 
 @ORDERS
 def test_init(ctx, db_url, order, monkeypatch, capsys):
-    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse")
+    monkeypatch.setenv("MASHDESK_PASSWORD", "correct horse battery")
     assert run(_argv(order, "init", ["--db", db_url], ["--admin", "first.admin"])) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"database": ctx.engine.url.render_as_string(hide_password=True),
@@ -347,3 +355,22 @@ def test_the_window_and_the_commands_are_told_apart(argv, window, monkeypatch):
         expected = {**WINDOW, **window}
         assert list(seen) == ["window"]
         assert {key: seen["window"][key] for key in expected} == expected
+
+
+@ORDERS
+def test_user(ctx, users, order, capsys):
+    admin = ["--db", users, "--as", "test.admin"]
+    assert run(_argv(order, "user add", admin, ["kim.cho", "--name", "Kim Cho", "--role", "health"])) == 0
+    added = json.loads(capsys.readouterr().out)
+    assert (added["username"], added["role"], added["agency"]) == ("kim.cho", "health", "health")
+    assert len(added["temporary_password"]) >= 12
+    for change, rest in (("user deactivate", []), ("user reactivate", []), ("user reset", []),
+                         ("user unlock", []), ("user role", ["manager"])):
+        assert run(_argv(order, change, admin, ["test.edt", *rest])) == 0, change
+    last = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert (last["username"], last["role"], last["status"]) == ("test.edt", "manager", "must change password")
+    assert run(_argv(order, "user list", admin)) == 0
+    assert "kim.cho" in {u["username"] for u in json.loads(capsys.readouterr().out)["users"]}
+    assert _audited(ctx, "user.manage", "test.admin") == 6
+    assert _exit_code(_argv(order, "user deactivate", admin, ["no.such.person"])) == 2
+    assert capsys.readouterr().err.startswith("mashdesk: user: there is no user called 'no.such.person'")

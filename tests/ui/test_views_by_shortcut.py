@@ -20,7 +20,7 @@ from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS
-from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
+from tests.ui.driving import press_view, signed_in_window, view_shortcut
 from ui.view_registry import VIEW_ACTIONS, VIEWS
 
 pytestmark = pytest.mark.qt
@@ -132,10 +132,19 @@ def check_consultations(qtbot, window, ctx, actor) -> None:  # type: ignore[no-u
         assert all(r.from_school for r in listed.rows)
 
 
+def check_users(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    from mashdesk.accounts.service import UserService
+
+    view = press_view(qtbot, window, "users")
+    listed = UserService(ctx).users(actor)
+    assert view.table.rowCount() == len(listed) > 0
+    assert view.table.item(0, 0).text() == listed[0].username
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
           "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
-          "consultations": check_consultations}
+          "consultations": check_consultations, "users": check_users}
 
 
 def test_every_main_view_has_a_check() -> None:
@@ -156,7 +165,7 @@ def test_each_role_sees_each_view_it_may_open_with_its_data(qtbot, demo_ctx, use
             opened.append(key)
         else:
             before = window.stack.currentWidget()
-            qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
+            qtbot.keyClick(window, *view_shortcut(key))
             assert window.stack.currentWidget() is before and window.nav.item(row).isHidden()
     assert "queue" in opened
 

@@ -1,0 +1,1 @@
+"""Accounts: user administration, the password rules, lockout after wrong passwords, the idle lock."""
