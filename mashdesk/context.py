@@ -228,6 +228,7 @@ class Service:
         """
         from sqlalchemy.orm.exc import StaleDataError
 
+        import mashdesk.stored_text  # noqa: F401 - every flush refuses control characters in text
         from db.engine import SQLITE_WRITE
 
         permissions.require(actor.role, action, actor.username)

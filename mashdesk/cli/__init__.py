@@ -36,9 +36,9 @@ COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "p
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    from mashdesk.cli.common import TOP_AS_HELP, common_options
+    from mashdesk.cli.common import TOP_AS_HELP, OneLineParser, common_options
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mashdesk", description="MASH Desk command line",
         epilog="--db and --as go before or after the command: "
         "'mashdesk --db URL init' is 'mashdesk init --db URL'.",
@@ -50,8 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns its exit code."""
-    from mashdesk.cli.common import check_actor
+    """Run one command; returns its exit code (argparse exits 2 itself on a bad argument).
+
+    Whatever happens, the person sees one line: bad input (exit 2) names its field; any other
+    failure (exit 1) says what failed, never a traceback.
+    """
+    from mashdesk.cli.common import check_actor, one_line
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -62,11 +66,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        print(f"mashdesk: {exc}", file=sys.stderr)
+        _say(one_line(str(exc)))
         return 2
     except MashDeskError as exc:
-        print(f"mashdesk: {exc}", file=sys.stderr)
+        _say(one_line(str(exc)))
         return 1
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 1, whatever failed
+        _say(one_line(f"{args.command} failed: {type(exc).__name__}: {exc}"))
+        return 1
+
+
+def _say(message: str) -> None:
+    """One line on standard error, any character written safely whatever the terminal's encoding."""
+    sys.stderr.write(f"mashdesk: {message}\n".encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def main() -> None:

@@ -176,7 +176,7 @@ def test_an_amber_contact_is_due_in_one_working_day(
         (with_child(previous_referrals_12m=1.5), "child A: previous_referrals_12m: must be a whole number"),
         (with_child(indicators="harm.fgm"), "child A: indicators: must be a list of indicator ids"),
         (with_child(colour="red"), "child A: colour: unknown field"),
-        (with_child(ref=""), "children[0]: ref must be a non-empty string"),
+        (with_child(ref=""), "children[0].ref: must be a non-empty string"),
         ({**EXAMPLE, "children": [EXAMPLE["children"][0]] * 2}, "child A: ref is used by two children"),
         ({**EXAMPLE, "children": []}, "a contact needs at least one child"),
         ({**EXAMPLE, "children": {"A": {}}}, "children: must be a list of children"),
