@@ -10,6 +10,7 @@ takes the parsed arguments and returns an exit code. The common options ``--db``
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -49,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, made once a process (parsing never changes it)."""
+    return build_parser()
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (argparse exits 2 itself on a bad argument).
 
@@ -57,7 +64,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """
     from mashdesk.cli.common import check_actor, one_line
 
-    parser = build_parser()
+    parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -137,7 +138,7 @@ def _read_json(name: str) -> dict[str, Any]:
         raise InputError("FILE: the contact must be a JSON object", field="FILE")
     unknown = sorted(data.keys() - _CONTACT_FIELDS)
     if unknown:
-        raise InputError(f"{unknown[0]}: unknown field", field=unknown[0])
+        raise InputError(f"{_named(unknown[0])}: unknown field", field=unknown[0])
     return data
 
 
@@ -156,7 +157,7 @@ def _child(entry: object, index: int) -> ChildInput:
     where = f"child {ref}: "
     unknown = sorted(entry.keys() - _CHILD_FIELDS)
     if unknown:
-        raise InputError(f"{where}{unknown[0]}: unknown field", field=unknown[0])
+        raise InputError(f"{where}{_named(unknown[0])}: unknown field", field=unknown[0])
 
     def flag(name: str) -> bool:
         value = entry.get(name, False)
@@ -219,6 +220,11 @@ def _datetime(value: object, name: str) -> datetime:
     if parsed.tzinfo is not None:  # in UTC too: 2100-12-31T23:00-14:00 is in 2101
         _in_years(parsed.astimezone(UTC), value, name)
     return parsed
+
+
+def _named(key: str) -> str:
+    """An unknown field's name as a message shows it: as written when it looks like a name, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,79}", key) else validators.shown(key)
 
 
 def _in_years(day: date, text: str, name: str) -> date:

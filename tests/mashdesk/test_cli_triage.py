@@ -168,7 +168,7 @@ def test_an_amber_contact_is_due_in_one_working_day(
         ),
         (with_child(expected_date_of_birth="2027-01-01"), "child A: date_of_birth: give exactly one"),
         (with_child(date_of_birth=None), "child A: date_of_birth: give exactly one"),
-        (with_child(date_of_birth="2026-12-25"), "child A: date_of_birth 2026-12-25 is after the contact"),
+        (with_child(date_of_birth="2026-12-25"), "child A: date_of_birth: 2026-12-25 is after the contact"),
         (with_child(date_of_birth="01/09/2026"), "child A: date_of_birth: '01/09/2026' is not an ISO date"),
         (with_child(date_of_birth=20260901), "child A: date_of_birth: 20260901 is not an ISO date"),
         (with_child(disabled="no"), "child A: disabled: must be true or false"),
@@ -178,7 +178,7 @@ def test_an_amber_contact_is_due_in_one_working_day(
         (with_child(colour="red"), "child A: colour: unknown field"),
         (with_child(ref=""), "children[0].ref: must be a non-empty string"),
         ({**EXAMPLE, "children": [EXAMPLE["children"][0]] * 2}, "child A: ref is used by two children"),
-        ({**EXAMPLE, "children": []}, "a contact needs at least one child"),
+        ({**EXAMPLE, "children": []}, "children: a contact needs at least one child"),
         ({**EXAMPLE, "children": {"A": {}}}, "children: must be a list of children"),
         ({**EXAMPLE, "children": ["A"]}, "children[0]: must be an object"),
         (
