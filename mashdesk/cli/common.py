@@ -146,3 +146,35 @@ def parse_date(value: str) -> date:
         return validators.in_years(day)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{validators.shown(value)}: {exc}") from None
+
+
+def day_option(text: str, option: str) -> date:
+    """``--OPTION YYYY-MM-DD``: a date in 1900-2100, else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {validators.shown(text)} is not a date written YYYY-MM-DD",
+                         option.lstrip("-")) from None
+    try:
+        return validators.in_years(day)
+    except ValueError as exc:
+        raise InputError(f"{option}: {validators.shown(text)}: {exc}", option.lstrip("-")) from None
+
+
+#: The largest record id a command accepts (the databases' INTEGER).
+LARGEST_ID = 2**31 - 1
+
+
+def id_option(text: str, option: str, what: str) -> int:
+    """``--OPTION ID``: a record id (1 or more), else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    try:
+        ident = int(text)
+    except ValueError:
+        ident = 0
+    if not 1 <= ident <= LARGEST_ID:
+        raise InputError(f"{option}: {validators.shown(text)} is not a {what} id", option.lstrip("-"))
+    return ident

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mashdesk.cli.common import add_command, open_context, sign_in
+from mashdesk.cli.common import add_command, day_option, open_context, sign_in
 from mashdesk.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,10 +32,7 @@ def cmd_missing_list(args: argparse.Namespace) -> int:
 
     day = None
     if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise InputError(f"--date: {args.date!r} is not a date written YYYY-MM-DD", "date") from None
+        day = day_option(args.date, "--date")
     out = Path(args.out) if args.out else None
     if out is not None:
         if out.suffix.lower() not in (".pdf", ".csv"):
