@@ -133,6 +133,11 @@ def plain_text(value: str, *, multiline: bool = False) -> str:
     raise ValueError(f"contains a control character (U+{code:04X}); type plain text")
 
 
+def cut(text: str, limit: int = 80) -> str:
+    """A name (of a file, a folder) as a message shows it, unquoted: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def shown(value: object, limit: int = 80) -> str:
     """A bad value quoted for a message (``repr``): at most ``limit`` characters, an ellipsis when cut."""
     if isinstance(value, str):

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from mashdesk.errors import AuthenticationError, InputError, MashDeskError
@@ -178,3 +179,17 @@ def id_option(text: str, option: str, what: str) -> int:
     if not 1 <= ident <= LARGEST_ID:
         raise InputError(f"{option}: {validators.shown(text)} is not a {what} id", option.lstrip("-"))
     return ident
+
+
+def file_option(text: str, option: str) -> Path:
+    """``--OPTION FILE``: a file that exists, else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    path = Path(text)
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL, is no file either
+        found = False
+    if not found:
+        raise InputError(f"{option}: no file {validators.shown(text)}", option.lstrip("-"))
+    return path

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from mashdesk import validators
 from mashdesk.cli.common import add_command, day_option, open_context, sign_in
 from mashdesk.errors import InputError
 
@@ -27,7 +28,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
     day = day_option(args.date, "--date")
     out = Path(args.out)
     if not out.parent.is_dir():
-        raise InputError(f"--out: the folder {str(out.parent)!r} does not exist", "out")
+        raise InputError(f"--out: the folder {validators.cut(str(out.parent))!r} does not exist", "out")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         service = HandoverService(ctx)

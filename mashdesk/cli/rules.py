@@ -6,9 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from mashdesk.cli.common import add_command, day_option, open_context, sign_in
+from mashdesk.cli.common import add_command, day_option, file_option, open_context, sign_in
 from mashdesk.errors import InputError
 
 
@@ -48,9 +47,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from mashdesk.rulesets.service import RulesetService
 
     start, end = day_option(args.start, "--from"), day_option(args.end, "--to")
-    path = Path(args.ruleset)
-    if not path.is_file():
-        raise InputError(f"--ruleset: no file {args.ruleset!r}", "ruleset")
+    path = file_option(args.ruleset, "--ruleset")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         try:

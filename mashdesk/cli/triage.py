@@ -121,11 +121,12 @@ def _read_json(name: str) -> dict[str, Any]:
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise InputError(f"FILE: cannot read {name}: {exc.strerror or exc}", field="FILE") from exc
+        reason = exc.strerror or exc
+        raise InputError(f"FILE: cannot read {validators.cut(name)}: {reason}", field="FILE") from exc
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"FILE: {name} is not UTF-8 text", field="FILE") from exc
+        raise InputError(f"FILE: {validators.cut(name)} is not UTF-8 text", field="FILE") from exc
     except json.JSONDecodeError as exc:
         raise InputError(
             f"FILE: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field="FILE"

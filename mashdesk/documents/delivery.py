@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mashdesk import permissions
+from mashdesk import permissions, validators
 from mashdesk.context import Actor, Service
 from mashdesk.documents.output import fingerprint, pdf_target
 from mashdesk.errors import InputError, MashDeskError
@@ -56,6 +56,12 @@ class DocumentDelivery(Service):
     def save_file(self, actor: Actor, doc: DocumentOf, data: bytes, target: Path) -> Path:
         """Write ``data`` to ``target`` (already checked), then record it saved; or record why it was not."""
         permissions.require(actor.role, doc.save_action, actor.username)
+        try:
+            if not target.name:
+                raise ValueError("give a file name")
+            validators.plain_text(str(target))
+        except ValueError as exc:
+            raise InputError(f"file: {validators.shown(str(target))}: {exc}", "out") from None
         digest = fingerprint(data)
         try:
             write_file(target, data)
@@ -66,8 +72,8 @@ class DocumentDelivery(Service):
                         f"could not save {doc.title} to file {target.name}: {reason}", outcome="save failed",
                         path=str(target), bytes=len(data), sha256=digest,
                         error=errno.errorcode.get(exc.errno or 0, reason), **doc.detail)
-            message = (f"file: could not write {_cut(target.name)} in {_cut(str(target.parent))}: {reason}; "
-                       f"{doc.title} was not saved")
+            where = f"{validators.cut(target.name)} in {validators.cut(str(target.parent))}"
+            message = f"file: could not write {where}: {reason}; {doc.title} was not saved"
             if exc.errno in _CHOSEN_BADLY:
                 raise InputError(message, "out") from None
             raise MashDeskError(message) from None
@@ -99,8 +105,3 @@ def write_file(target: Path, data: bytes) -> None:
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
-
-
-def _cut(text: str) -> str:
-    """A file or folder name as a message shows it: at most 80 characters."""
-    return text if len(text) <= 80 else text[:80] + "…"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from db.models import MissingEpisode, Person
 from db.references import missing_reference
+from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.context import Actor, Service
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
@@ -89,9 +90,9 @@ class MissingReads(Service):
         if target.suffix.lower() == ".pdf":
             return DocumentDelivery(self.ctx).save(actor, self.list_of(lst), self.list_pdf(lst), target)
         if target.suffix.lower() != ".csv":
-            raise InputError(f"out: {target.name} must end in .pdf or .csv", "out")
+            raise InputError(f"out: {validators.cut(target.name)} must end in .pdf or .csv", "out")
         if not target.parent.is_dir():
-            raise InputError(f"out: the folder {target.parent} does not exist", "out")
+            raise InputError(f"out: the folder {validators.cut(str(target.parent))} does not exist", "out")
         data = list_csv(lst, self.calendar).encode("utf-8")
         return DocumentDelivery(self.ctx).save_file(actor, self.list_of(lst), data, target)
 

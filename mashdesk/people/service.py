@@ -338,17 +338,22 @@ def _clean_query(query: MatchQuery) -> MatchQuery:
 @contextmanager
 def _open_text(source: str | Path | IO[str]) -> Iterator[IO[str]]:
     if isinstance(source, str | Path):
+        name = validators.cut(str(source))
+        try:
+            validators.plain_text(str(source))
+        except ValueError as exc:
+            raise InputError(f"file: {validators.shown(str(source))} {exc}", "file") from None
         try:
             with open(source, encoding="utf-8-sig", newline="") as f:
                 yield f
         except FileNotFoundError:
-            raise InputError(f"file: {source} does not exist", "file") from None
+            raise InputError(f"file: {name} does not exist", "file") from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"file: {source} is not UTF-8 text ({exc.reason})", "file") from None
+            raise InputError(f"file: {name} is not UTF-8 text ({exc.reason})", "file") from None
         except IsADirectoryError:
-            raise InputError(f"file: {source} is a folder, not a CSV file", "file") from None
+            raise InputError(f"file: {name} is a folder, not a CSV file", "file") from None
         except OSError as exc:
-            raise InputError(f"file: cannot read {source}: {exc.strerror or exc}", "file") from None
+            raise InputError(f"file: cannot read {name}: {exc.strerror or exc}", "file") from None
     elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
         yield source
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from db import fastsql
-from mashdesk import audit, audit_checkpoints
+from mashdesk import audit, audit_checkpoints, validators
 from mashdesk.audit_checkpoints import Checkpoint
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor, AppContext, Service
@@ -51,7 +51,7 @@ class AuditTrailService(Service):
             raise InputError("to: the end date is before the start date", "to")
         target = Path(out)
         if not target.parent.is_dir():
-            raise InputError(f"out: the folder {str(target.parent)[:80]!r} does not exist", "out")
+            raise InputError(f"out: the folder {validators.cut(str(target.parent))!r} does not exist", "out")
         since = datetime.combine(start, time(0), LONDON).astimezone(UTC)
         until = datetime.combine(end, time(23, 59, 59, 999999), LONDON).astimezone(UTC)
         keys = self.ctx.audit_keys
