@@ -50,7 +50,8 @@ def signed_in(ctx, actors, monkeypatch) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("command", sorted(FORMS))
-def test_hostile_option_values_are_answered_in_one_line(command, signed_in, tmp_path):  # type: ignore[no-untyped-def]
+def test_hostile_option_values_are_answered_in_one_line(command, signed_in, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # "-1" or "0" is a file name a command may write, here
     for form in FORMS[command]:
         for value in HOSTILE:
             argv = [*command.split(), *(value if a is None else a.format(tmp=tmp_path) for a in form),
