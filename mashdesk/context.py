@@ -267,6 +267,7 @@ class Service:
         """
         from sqlalchemy.orm.exc import StaleDataError
 
+        import mashdesk.stored_text  # noqa: F401 - every flush refuses control characters in text
         from db.engine import SQLITE_WRITE
 
         self.require(actor, action)

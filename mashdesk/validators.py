@@ -88,9 +88,10 @@ def iso_date(value: str) -> date:
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", (value or "").strip()):
         raise ValueError("write the date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError("not a real date") from None
+    return in_years(day)
 
 
 def sex(value: str) -> str:
@@ -101,3 +102,48 @@ def sex(value: str) -> str:
     if text in ("M", "F"):
         return text
     raise ValueError("M, F or U")
+
+
+#: The dates the desk accepts anywhere: a date outside these years is a typing slip, and the
+#: working calendar (and Python's dates, with a UTC offset) cannot count from it.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_years(day: date) -> date:
+    """``day`` (a date or datetime) when its year is 1900-2100."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"the year must be {FIRST_YEAR}-{LAST_YEAR}")
+    return day
+
+
+#: Characters never stored: C0/C1 controls (NUL among them, which PostgreSQL refuses and SQLite keeps)
+#: and lone surrogates (not text at all). Line breaks and tabs are allowed in free text only.
+_NEVER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_IN_A_LINE = re.compile(r"[\t\n\r]")
+
+
+def plain_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` unchanged when it is printable text (line breaks and tabs only when ``multiline``)."""
+    bad = _NEVER.search(value) or (None if multiline else _NOT_IN_A_LINE.search(value))
+    if bad is None:
+        return value
+    code = ord(bad.group())
+    if 0xD800 <= code <= 0xDFFF:
+        raise ValueError(f"contains U+{code:04X}, which is not a character; type plain text")
+    raise ValueError(f"contains a control character (U+{code:04X}); type plain text")
+
+
+def cut(text: str, limit: int = 80) -> str:
+    """A name (of a file, a folder) as a message shows it, unquoted: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A bad value quoted for a message (``repr``): at most ``limit`` characters, an ellipsis when cut."""
+    if isinstance(value, str):
+        return repr(value[:limit] + "…" if len(value) > limit else value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to write out
+        return f"a number of more than {limit} digits"
+    return text[:limit] + "…" if len(text) > limit else text

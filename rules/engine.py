@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from rules.errors import RuleInputError
+from rules.errors import RuleInputError, quoted
 from rules.model import RAGS, Indicator, Ruleset
 
 
@@ -110,7 +110,8 @@ class ThresholdEngine:
                 or neither birth dates, a date of birth after ``received_on``, a repeated ref, no children.
         """
         if not children:
-            raise RuleInputError("a contact needs at least one child", child_ref=None, field="children")
+            raise RuleInputError("children: a contact needs at least one child", child_ref=None,
+                                 field="children")
         ages: list[int | None] = []
         seen: set[str] = set()
         for child in children:
@@ -194,12 +195,13 @@ class ThresholdEngine:
             )
         for field in ("previous_contacts_12m", "previous_referrals_12m"):
             if getattr(child, field) < 0:
-                raise RuleInputError(f"child {ref}: {field} must not be negative", child_ref=ref, field=field)
+                raise RuleInputError(f"child {ref}: {field}: must not be negative", child_ref=ref,
+                                     field=field)
         if child.date_of_birth is None:
             return None
         if child.date_of_birth > received_on:
             raise RuleInputError(
-                f"child {ref}: date_of_birth {child.date_of_birth.isoformat()} is after the contact was "
+                f"child {ref}: date_of_birth: {child.date_of_birth.isoformat()} is after the contact was "
                 f"received ({received_on.isoformat()})",
                 child_ref=ref,
                 field="date_of_birth",
@@ -215,7 +217,7 @@ class ThresholdEngine:
             indicator = self._indicators.get(ident)
             if indicator is None:
                 raise RuleInputError(
-                    f"household_indicators: unknown indicator {ident!r}",
+                    f"household_indicators: unknown indicator {quoted(ident)}",
                     child_ref=None,
                     field="household_indicators",
                 )
@@ -243,7 +245,8 @@ class ThresholdEngine:
             indicator = self._indicators.get(ident)
             if indicator is None:
                 raise RuleInputError(
-                    f"child {ref}: indicators: unknown indicator {ident!r}", child_ref=ref, field="indicators"
+                    f"child {ref}: indicators: unknown indicator {quoted(ident)}", child_ref=ref,
+                    field="indicators",
                 )
             if not indicator.fits(age):
                 who = "an unborn child" if age is None else f"a child aged {age}"

@@ -31,3 +31,8 @@ class RuleInputError(ValueError):
         super().__init__(message)
         self.child_ref = child_ref
         self.field = field
+
+
+def quoted(value: str, limit: int = 80) -> str:
+    """A bad value as a message quotes it: at most ``limit`` characters, an ellipsis when cut."""
+    return repr(value[:limit] + "…" if len(value) > limit else value)

@@ -10,6 +10,7 @@ takes the parsed arguments and returns an exit code. The common options ``--db``
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 
@@ -38,9 +39,9 @@ COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "p
 def build_parser() -> argparse.ArgumentParser:
     import importlib
 
-    from mashdesk.cli.common import TOP_AS_HELP, common_options
+    from mashdesk.cli.common import TOP_AS_HELP, OneLineParser, common_options
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="mashdesk", description="MASH Desk command line",
         epilog="--db and --as go before or after the command: "
         "'mashdesk --db URL init' is 'mashdesk init --db URL'.",
@@ -51,11 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns its exit code."""
-    from mashdesk.cli.common import check_actor
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, made once a process (parsing never changes it)."""
+    return build_parser()
 
-    parser = build_parser()
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns its exit code (argparse exits 2 itself on a bad argument).
+
+    Whatever happens, the person sees one line: bad input (exit 2) names its field; any other
+    failure (exit 1) says what failed, never a traceback.
+    """
+    from mashdesk.cli.common import check_actor, one_line
+
+    parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
@@ -64,11 +75,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        print(f"mashdesk: {exc}", file=sys.stderr)
+        _say(one_line(str(exc)))
         return 2
     except MashDeskError as exc:
-        print(f"mashdesk: {exc}", file=sys.stderr)
+        _say(one_line(str(exc)))
         return 1
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 1, whatever failed
+        _say(one_line(f"{args.command} failed: {type(exc).__name__}: {exc}"))
+        return 1
+
+
+def _say(message: str) -> None:
+    """One line on standard error, any character written safely whatever the terminal's encoding."""
+    sys.stderr.write(f"mashdesk: {message}\n".encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def main() -> None:

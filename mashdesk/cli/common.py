@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from mashdesk import team_db
 from mashdesk.errors import AuthenticationError, InputError, MashDeskError
@@ -24,6 +26,25 @@ _AS_HELP = "act as this user (password from $MASHDESK_PASSWORD or asked for)"
 TOP_AS_HELP = f"for a command that acts as a user: {_AS_HELP}"
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with bad arguments reported in one line (no usage block) quoting at most 80 characters."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
+
+
+def one_line(message: str) -> str:
+    """A message on one line, each quoted value cut to 80 characters (interfaces.md: one line on stderr)."""
+    text = _QUOTED.sub(lambda m: f"{m[1]}{m[2][:80]}…{m[1]}", " ".join(message.split()))
+    return text if len(text) <= _LONGEST else text[:_LONGEST] + "…"
+
+
+#: A quoted value longer than 80 characters (argparse and ``repr`` quote with ' or ").
+_QUOTED = re.compile(r"""(['"])([^'"]{81,})\1""")
+#: No message is longer than this, whatever it quotes (a path, a server's answer).
+_LONGEST = 600
+
+
 def common_options(*, after_command: bool, as_help: str = argparse.SUPPRESS) -> argparse.ArgumentParser:
     """``--db`` and ``--as``, to pass as ``parents=`` to the top parser and to each command's parser.
 
@@ -33,7 +54,7 @@ def common_options(*, after_command: bool, as_help: str = argparse.SUPPRESS) -> 
     command that does not act as a user, and requires it for one that does, wherever it was given.
     """
     default = argparse.SUPPRESS if after_command else None
-    parser = argparse.ArgumentParser(add_help=False)
+    parser = OneLineParser(add_help=False)
     parser.add_argument("--db", metavar="URL", default=default, help=_DB_HELP)
     parser.add_argument("--as", dest="as_user", metavar="USERNAME", default=default, help=as_help)
     return parser
@@ -137,10 +158,59 @@ def sign_in(ctx: AppContext, username: str) -> Actor:
 
 def parse_date(value: str) -> date:
     """An argparse type: a date as YYYY-MM-DD between 1900 and 2100 (argparse names the option)."""
+    from mashdesk import validators
+
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value[:80]!r} is not a date (YYYY-MM-DD)") from None
-    if not 1900 <= day.year <= 2100:
-        raise argparse.ArgumentTypeError(f"{value[:80]!r} is outside 1900-2100")
-    return day
+        raise argparse.ArgumentTypeError(f"{validators.shown(value)} is not a date (YYYY-MM-DD)") from None
+    try:
+        return validators.in_years(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{validators.shown(value)}: {exc}") from None
+
+
+def day_option(text: str, option: str) -> date:
+    """``--OPTION YYYY-MM-DD``: a date in 1900-2100, else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {validators.shown(text)} is not a date written YYYY-MM-DD",
+                         option.lstrip("-")) from None
+    try:
+        return validators.in_years(day)
+    except ValueError as exc:
+        raise InputError(f"{option}: {validators.shown(text)}: {exc}", option.lstrip("-")) from None
+
+
+#: The largest record id a command accepts (the databases' INTEGER).
+LARGEST_ID = 2**31 - 1
+
+
+def id_option(text: str, option: str, what: str) -> int:
+    """``--OPTION ID``: a record id (1 or more), else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    try:
+        ident = int(text)
+    except ValueError:
+        ident = 0
+    if not 1 <= ident <= LARGEST_ID:
+        raise InputError(f"{option}: {validators.shown(text)} is not a {what} id", option.lstrip("-"))
+    return ident
+
+
+def file_option(text: str, option: str) -> Path:
+    """``--OPTION FILE``: a file that exists, else :class:`InputError` naming the option."""
+    from mashdesk import validators
+
+    path = Path(text)
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name too long, or with a NUL, is no file either
+        found = False
+    if not found:
+        raise InputError(f"{option}: no file {validators.shown(text)}", option.lstrip("-"))
+    return path

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 
-from mashdesk.cli.common import add_command, open_context, sign_in
+from mashdesk import validators
+from mashdesk.cli.common import add_command, day_option, open_context, sign_in
 from mashdesk.errors import InputError
 
 
@@ -25,13 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_handover(args: argparse.Namespace) -> int:
     from mashdesk.handover.service import HandoverService
 
-    try:
-        day = date.fromisoformat(args.date)
-    except ValueError:
-        raise InputError(f"--date: {args.date!r} is not a date written YYYY-MM-DD", "date") from None
+    day = day_option(args.date, "--date")
     out = Path(args.out)
     if not out.parent.is_dir():
-        raise InputError(f"--out: the folder {str(out.parent)!r} does not exist", "out")
+        raise InputError(f"--out: the folder {validators.cut(str(out.parent))!r} does not exist", "out")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         service = HandoverService(ctx)

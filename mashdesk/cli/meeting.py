@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
-from mashdesk.cli.common import add_command, open_context, sign_in
-from mashdesk.errors import InputError
+from mashdesk.cli.common import add_command, day_option, open_context, sign_in
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,17 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     m.set_defaults(func=cmd_minutes)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--date: {text!r} is not a date (YYYY-MM-DD)", "date") from None
-
-
 def cmd_agenda(args: argparse.Namespace) -> int:
     from mashdesk.meeting.service import MeetingService
 
-    day = _date(args.date)
+    day = day_option(args.date, "--date")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         d = MeetingService(ctx).agenda(actor, day)
@@ -52,7 +43,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 def cmd_minutes(args: argparse.Namespace) -> int:
     from mashdesk.meeting.service import MeetingService
 
-    day = _date(args.date)
+    day = day_option(args.date, "--date")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         service = MeetingService(ctx)

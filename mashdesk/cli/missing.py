@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mashdesk.cli.common import add_command, open_context, sign_in
+from mashdesk import validators
+from mashdesk.cli.common import add_command, day_option, open_context, sign_in
 from mashdesk.errors import InputError
 
 if TYPE_CHECKING:
@@ -33,16 +33,13 @@ def cmd_missing_list(args: argparse.Namespace) -> int:
 
     day = None
     if args.date:
-        try:
-            day = date.fromisoformat(args.date)
-        except ValueError:
-            raise InputError(f"--date: {args.date!r} is not a date written YYYY-MM-DD", "date") from None
+        day = day_option(args.date, "--date")
     out = Path(args.out) if args.out else None
     if out is not None:
         if out.suffix.lower() not in (".pdf", ".csv"):
-            raise InputError(f"--out: {out.name} must end in .pdf or .csv", "out")
+            raise InputError(f"--out: {validators.cut(out.name)} must end in .pdf or .csv", "out")
         if not out.parent.is_dir():
-            raise InputError(f"--out: the folder {str(out.parent)!r} does not exist", "out")
+            raise InputError(f"--out: the folder {validators.cut(str(out.parent))!r} does not exist", "out")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         service = MissingService(ctx)

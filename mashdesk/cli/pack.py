@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from mashdesk.cli.common import add_command, open_context, sign_in
+from mashdesk.cli.common import add_command, id_option, open_context, sign_in
 from mashdesk.errors import InputError, NotFound
 
 
@@ -29,10 +29,7 @@ def cmd_pack_strategy(args: argparse.Namespace) -> int:
     from mashdesk.documents.delivery import DocumentDelivery
     from mashdesk.strategy.service import StrategyService, pack_of
 
-    try:
-        discussion = int(args.discussion)
-    except ValueError:
-        raise InputError(f"--discussion: {args.discussion!r} is not a discussion id", "discussion") from None
+    discussion = id_option(args.discussion, "--discussion", "discussion")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         service = StrategyService(ctx)

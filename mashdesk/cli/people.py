@@ -59,12 +59,12 @@ def _dob(text: str | None) -> date | None:
 
 def cmd_match(args: argparse.Namespace) -> int:
     from mashdesk.people.scoring import MatchQuery
-    from mashdesk.people.service import PeopleService
+    from mashdesk.people.service import MOST_CANDIDATES, PeopleService
 
     if not args.first_name.strip() and not args.last_name.strip():
         raise InputError("--first-name/--last-name: give a name to search for", "name")
-    if args.limit < 1:
-        raise InputError("--limit: at least 1", "limit")
+    if not 1 <= args.limit <= MOST_CANDIDATES:
+        raise InputError(f"--limit: 1 to {MOST_CANDIDATES:,}", "limit")
     query = MatchQuery(first_name=args.first_name, last_name=args.last_name, date_of_birth=_dob(args.dob),
                        postcode=args.postcode)
     with open_context(args) as ctx:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
-from pathlib import Path
 
-from mashdesk.cli.common import add_command, open_context, sign_in
+from mashdesk.cli.common import add_command, day_option, file_option, open_context, sign_in
 from mashdesk.errors import InputError
 
 
@@ -39,13 +37,6 @@ def _period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last day received")
 
 
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--{field}: {text!r} is not a date written YYYY-MM-DD", field) from None
-
-
 def _print_json(data: object) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write((json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -55,10 +46,8 @@ def _print_json(data: object) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     from mashdesk.rulesets.service import RulesetService
 
-    start, end = _day(args.start, "from"), _day(args.end, "to")
-    path = Path(args.ruleset)
-    if not path.is_file():
-        raise InputError(f"--ruleset: no file {args.ruleset!r}", "ruleset")
+    start, end = day_option(args.start, "--from"), day_option(args.end, "--to")
+    path = file_option(args.ruleset, "--ruleset")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         try:
@@ -87,7 +76,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_consistency(args: argparse.Namespace) -> int:
     from mashdesk.rulesets.service import RulesetService
 
-    start, end = _day(args.start, "from"), _day(args.end, "to")
+    start, end = day_option(args.start, "--from"), day_option(args.end, "--to")
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         report = RulesetService(ctx).consistency(actor, start, end)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.cli.common import add_command
 from mashdesk.errors import InputError
 from rules import ChildInput, RuleInputError, ThresholdEngine, TriageResult, load_ruleset
 
 _CONTACT_FIELDS = {"received_at", "household_indicators", "children"}
+#: The most previous contacts or referrals a child can be recorded with: more is a typing slip.
+_MOST_PREVIOUS = 10_000
+#: A child's ref is a short label ("A", "child 2"), echoed in the output.
+_LONGEST_REF = 80
 _CHILD_FIELDS = {
     "ref",
     "date_of_birth",
@@ -75,11 +81,13 @@ def run_due(args: argparse.Namespace) -> int:
     calendar = WorkingCalendar()
     if args.kind not in calendar.kinds:
         raise InputError(
-            f"KIND: unknown deadline kind {args.kind!r}; use one of {', '.join(calendar.kinds)}", field="KIND"
+            f"KIND: unknown deadline kind {validators.shown(args.kind)}; "
+            f"use one of {', '.join(calendar.kinds)}",
+            field="KIND",
         )
     if calendar.is_date_kind(args.kind):
         try:
-            start: date = date.fromisoformat(args.start)
+            start: date = _in_years(date.fromisoformat(args.start), args.start, "START")
         except ValueError:
             start = calendar.localize(_datetime(args.start, "START")).date()
     else:
@@ -113,20 +121,25 @@ def _read_json(name: str) -> dict[str, Any]:
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise InputError(f"FILE: cannot read {name}: {exc.strerror or exc}", field="FILE") from exc
+        reason = exc.strerror or exc
+        raise InputError(f"FILE: cannot read {validators.cut(name)}: {reason}", field="FILE") from exc
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"FILE: {name} is not UTF-8 text", field="FILE") from exc
+        raise InputError(f"FILE: {validators.cut(name)} is not UTF-8 text", field="FILE") from exc
     except json.JSONDecodeError as exc:
         raise InputError(
             f"FILE: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field="FILE"
         ) from exc
+    except RecursionError:
+        raise InputError("FILE: the JSON is nested too deeply to be a contact", field="FILE") from None
+    except ValueError:  # the one other thing json refuses: an integer of more than 4,300 digits
+        raise InputError("FILE: a number has more than 4,300 digits", field="FILE") from None
     if not isinstance(data, dict):
         raise InputError("FILE: the contact must be a JSON object", field="FILE")
     unknown = sorted(data.keys() - _CONTACT_FIELDS)
     if unknown:
-        raise InputError(f"{unknown[0]}: unknown field", field=unknown[0])
+        raise InputError(f"{_named(unknown[0])}: unknown field", field=unknown[0])
     return data
 
 
@@ -135,11 +148,17 @@ def _child(entry: object, index: int) -> ChildInput:
         raise InputError(f"children[{index}]: must be an object", field="children")
     ref = entry.get("ref")
     if not isinstance(ref, str) or not ref.strip():
-        raise InputError(f"children[{index}]: ref must be a non-empty string", field="ref")
+        raise InputError(f"children[{index}].ref: must be a non-empty string", field="ref")
+    try:
+        validators.plain_text(ref)
+    except ValueError as exc:
+        raise InputError(f"children[{index}].ref: {exc}", field="ref") from None
+    if len(ref) > _LONGEST_REF:
+        raise InputError(f"children[{index}].ref: at most {_LONGEST_REF} characters", field="ref")
     where = f"child {ref}: "
     unknown = sorted(entry.keys() - _CHILD_FIELDS)
     if unknown:
-        raise InputError(f"{where}{unknown[0]}: unknown field", field=unknown[0])
+        raise InputError(f"{where}{_named(unknown[0])}: unknown field", field=unknown[0])
 
     def flag(name: str) -> bool:
         value = entry.get(name, False)
@@ -149,8 +168,8 @@ def _child(entry: object, index: int) -> ChildInput:
 
     def count(name: str) -> int:
         value = entry.get(name, 0)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InputError(f"{where}{name}: must be a whole number, 0 or more", field=name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _MOST_PREVIOUS:
+            raise InputError(f"{where}{name}: must be a whole number, 0 to {_MOST_PREVIOUS:,}", field=name)
         return value
 
     def day(name: str) -> date | None:
@@ -159,10 +178,13 @@ def _child(entry: object, index: int) -> ChildInput:
             return None
         if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                parsed = date.fromisoformat(value)
             except ValueError:
                 pass
-        raise InputError(f"{where}{name}: {value!r} is not an ISO date (YYYY-MM-DD)", field=name)
+            else:
+                return _in_years(parsed, value, f"{where}{name}")
+        raise InputError(f"{where}{name}: {validators.shown(value)} is not an ISO date (YYYY-MM-DD)",
+                         field=name)
 
     return ChildInput(
         ref=ref,
@@ -179,6 +201,11 @@ def _child(entry: object, index: int) -> ChildInput:
 def _strings(value: object, name: str, where: str = "") -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise InputError(f"{where}{name}: must be a list of indicator ids", field=name)
+    for item in value:  # an id is plain text; an unknown one is refused by the ruleset, naming it
+        try:
+            validators.plain_text(item)
+        except ValueError as exc:
+            raise InputError(f"{where}{name}: {validators.shown(item)} {exc}", field=name) from None
     return value
 
 
@@ -186,9 +213,26 @@ def _datetime(value: object, name: str) -> datetime:
     if not isinstance(value, str):
         raise InputError(f"{name}: must be an ISO date and time, e.g. 2026-12-24T16:30:00", field=name)
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{name}: {value!r} is not an ISO date and time", field=name) from None
+        shown = validators.shown(value)
+        raise InputError(f"{name}: {shown} is not an ISO date and time", field=name) from None
+    _in_years(parsed, value, name)
+    if parsed.tzinfo is not None:  # in UTC too: 2100-12-31T23:00-14:00 is in 2101
+        _in_years(parsed.astimezone(UTC), value, name)
+    return parsed
+
+
+def _named(key: str) -> str:
+    """An unknown field's name as a message shows it: as written when it looks like a name, else quoted."""
+    return key if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,79}", key) else validators.shown(key)
+
+
+def _in_years(day: date, text: str, name: str) -> date:
+    try:
+        return validators.in_years(day)
+    except ValueError as exc:
+        raise InputError(f"{name}: {validators.shown(text)}: {exc}", field=name.rsplit(" ", 1)[-1]) from None
 
 
 def _print_json(data: dict[str, Any]) -> None:

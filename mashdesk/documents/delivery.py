@@ -1,22 +1,27 @@
 """Saving and printing a built document: one service call each, checked, written and audited.
 
 A document is laid out outside any write transaction (by its capability's ``documents.py``).
-Saving then checks the file a person chose, writes it, and records in the audit trail exactly
-what happened, "saved to file F" or "printed on printer P", with the document's SHA-256; the
-file is moved into place only in the transaction that records it, so a refused save leaves
-neither a file nor an entry.
+Saving checks the permission and the file a person chose, then writes the file (a hidden
+``.part`` beside it, flushed to disk, then renamed into place), and only then records in the
+audit trail "saved to file F" with the document's SHA-256: the trail never says a document was
+saved that is not on disk. A write that fails (a folder the desk may not write in, a full disk)
+leaves no file and records the failure instead, "could not save to file F" with the reason, and
+the person is told in one sentence. Printing records "printed on printer P" the same way.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mashdesk import permissions, validators
 from mashdesk.context import Actor, Service
 from mashdesk.documents.output import fingerprint, pdf_target
+from mashdesk.errors import InputError, MashDeskError
 
 
 @dataclass(frozen=True)
@@ -35,22 +40,51 @@ class DocumentOf:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: Write failures caused by the file chosen (another file or folder is the answer): bad input,
+#: naming the file. Any other (a full disk, a failing device) is a failure of the desk's machine.
+_CHOSEN_BADLY = frozenset({errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR, errno.ENOTDIR,
+                           errno.ENAMETOOLONG, errno.EROFS, errno.EINVAL, errno.EEXIST})
+
+
 class DocumentDelivery(Service):
     """Where documents go: to a file or a printer, each audited with the document's fingerprint."""
 
     def save(self, actor: Actor, doc: DocumentOf, pdf: bytes, path: str | Path) -> Path:
         """Write ``pdf`` to ``path`` (refused, naming the file, unless a .pdf in a folder that exists)."""
-        target = pdf_target(path)
-        part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        with self.write(actor, doc.save_action, doc.entity) as w:
-            part.write_bytes(pdf)
-            try:
+        return self.save_file(actor, doc, pdf, pdf_target(path))
+
+    def save_file(self, actor: Actor, doc: DocumentOf, data: bytes, target: Path) -> Path:
+        """Write ``data`` to ``target`` (already checked), then record it saved; or record why it was not."""
+        permissions.require(actor.role, doc.save_action, actor.username)
+        try:
+            if not target.name:
+                raise ValueError("give a file name")
+            validators.plain_text(str(target))
+        except ValueError as exc:
+            raise InputError(f"file: {validators.shown(str(target))}: {exc}", "out") from None
+        digest = fingerprint(data)
+        try:
+            write_file(target, data)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            with self.write(actor, doc.save_action, doc.entity) as w:
+                w.audit(doc.entity, doc.entity_id,
+                        f"could not save {doc.title} to file {target.name}: {reason}", outcome="save failed",
+                        path=str(target), bytes=len(data), sha256=digest,
+                        error=errno.errorcode.get(exc.errno or 0, reason), **doc.detail)
+            where = f"{validators.cut(target.name)} in {validators.cut(str(target.parent))}"
+            message = f"file: could not write {where}: {reason}; {doc.title} was not saved"
+            if exc.errno in _CHOSEN_BADLY:
+                raise InputError(message, "out") from None
+            raise MashDeskError(message) from None
+        try:
+            with self.write(actor, doc.save_action, doc.entity) as w:
                 w.audit(doc.entity, doc.entity_id, f"saved {doc.title} to file {target.name}",
-                        outcome="saved to file", path=str(target), bytes=len(pdf), sha256=fingerprint(pdf),
+                        outcome="saved to file", path=str(target), bytes=len(data), sha256=digest,
                         **doc.detail)
-                os.replace(part, target)
-            finally:
-                part.unlink(missing_ok=True)
+        except BaseException:
+            target.unlink(missing_ok=True)  # a saved document is always in the trail: none it does not list
+            raise
         return target
 
     def printed(self, actor: Actor, doc: DocumentOf, pdf: bytes, printer: str) -> None:
@@ -58,3 +92,16 @@ class DocumentDelivery(Service):
         with self.write(actor, doc.print_action, doc.entity) as w:
             w.audit(doc.entity, doc.entity_id, f"printed {doc.title} on printer {printer}",
                     outcome="printed", printer=printer, bytes=len(pdf), sha256=fingerprint(pdf), **doc.detail)
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """``data`` on disk at ``target``, whole or not at all: written beside it, flushed, renamed into place."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with open(part, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)

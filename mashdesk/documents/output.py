@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from mashdesk import validators
 from mashdesk.errors import InputError
 
 
@@ -12,9 +13,9 @@ def pdf_target(path: str | Path) -> Path:
     """The file a PDF is to be saved as; refused (naming the field) unless it ends in .pdf in a folder that exists."""
     target = Path(path)
     if target.suffix.lower() != ".pdf":
-        raise InputError(f"file: {target.name} must end in .pdf", "out")
+        raise InputError(f"file: {validators.cut(target.name)} must end in .pdf", "out")
     if not target.parent.is_dir():
-        raise InputError(f"file: the folder {target.parent} does not exist", "out")
+        raise InputError(f"file: the folder {validators.cut(str(target.parent))} does not exist", "out")
     return target
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import date
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from sqlalchemy import func, select
 
 from db.models import MissingEpisode, Person
 from db.references import missing_reference
+from mashdesk import validators
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.context import Actor, Service
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
-from mashdesk.documents.output import fingerprint
 from mashdesk.errors import InputError, NotFound
 from mashdesk.missing.reading import as_at_of, daily_filter, episode_detail, episode_rows, list_filter
 from mashdesk.missing.views import ChildFacts, MissingDetail, MissingList, MissingRow
@@ -100,21 +99,11 @@ class MissingReads(Service):
         if target.suffix.lower() == ".pdf":
             return DocumentDelivery(self.ctx).save(actor, self.list_of(lst), self.list_pdf(lst), target)
         if target.suffix.lower() != ".csv":
-            raise InputError(f"out: {target.name} must end in .pdf or .csv", "out")
+            raise InputError(f"out: {validators.cut(target.name)} must end in .pdf or .csv", "out")
         if not target.parent.is_dir():
-            raise InputError(f"out: the folder {target.parent} does not exist", "out")
+            raise InputError(f"out: the folder {validators.cut(str(target.parent))} does not exist", "out")
         data = list_csv(lst, self.calendar).encode("utf-8")
-        doc = self.list_of(lst)
-        part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        with self.write(actor, doc.save_action, doc.entity) as w:
-            part.write_bytes(data)
-            try:
-                w.audit(doc.entity, None, f"saved {doc.title} to file {target.name}", outcome="saved to file",
-                        path=str(target), bytes=len(data), sha256=fingerprint(data), **doc.detail)
-                os.replace(part, target)
-            finally:
-                part.unlink(missing_ok=True)
-        return target
+        return DocumentDelivery(self.ctx).save_file(actor, self.list_of(lst), data, target)
 
     def record_list_printed(self, actor: Actor, lst: MissingList, pdf: bytes, printer: str) -> None:
         DocumentDelivery(self.ctx).printed(actor, self.list_of(lst), pdf, printer)

@@ -48,7 +48,7 @@ def split_alias(text: str) -> tuple[str, str]:
 
 
 def _check_name(value: str, what: str) -> str:
-    text = " ".join(value.split())
+    text = " ".join(validators.plain_text(value).split())
     if not text:
         raise ValueError(f"{what} is required")
     if len(text) > MAX_NAME:
@@ -66,7 +66,7 @@ def parse_row(line: int, cells: dict[str, str], today: date) -> ImportRow:
         return (cells.get(name) or "").strip()
 
     try:
-        external_id = cell("external_id") or None
+        external_id = validators.plain_text(cell("external_id")) or None
         if external_id and len(external_id) > MAX_EXTERNAL_ID:
             raise ValueError(f"longer than {MAX_EXTERNAL_ID} characters")
         first = _check_name(cell("first_name"), "a first name")

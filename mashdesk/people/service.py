@@ -122,8 +122,8 @@ class PeopleService(Service):
         return self.search(actor, query, limit)
 
     def _search(self, s: Session, actor: Actor, query: MatchQuery, limit: int) -> list[PersonMatch]:
-        if limit < 1:
-            raise InputError("limit: at least 1", "limit")
+        if not 1 <= limit <= MOST_CANDIDATES:
+            raise InputError(f"limit: 1 to {MOST_CANDIDATES:,}", "limit")
         ranked = blocking.match(s, _clean_query(query), limit)
         if not ranked:
             return []
@@ -305,8 +305,31 @@ class PeopleService(Service):
         return list(self.history(actor, person_id).merges)
 
 
+#: The most candidates one search lists.
+MOST_CANDIDATES = 1000
+#: The longest name or postcode searched for; a longer one is a slip (the import's limit for names).
+_LONGEST_TERM = 80
+
+
+def _check_terms(query: MatchQuery) -> None:
+    """The search terms as typed: plain text of at most 80 characters, a date in 1900-2100."""
+    for name, value in (("first_name", query.first_name), ("last_name", query.last_name),
+                         ("postcode", query.postcode), ("nhs_number", query.nhs_number), ("upn", query.upn)):
+        try:
+            if value and len(validators.plain_text(value)) > _LONGEST_TERM:
+                raise ValueError(f"at most {_LONGEST_TERM} characters")
+        except ValueError as exc:
+            raise InputError(f"{name}: {exc}", name) from None
+    if query.date_of_birth is not None:
+        try:
+            validators.in_years(query.date_of_birth)
+        except ValueError as exc:
+            raise InputError(f"date_of_birth: {exc}", "date_of_birth") from None
+
+
 def _clean_query(query: MatchQuery) -> MatchQuery:
     """Identifiers in their stored form; malformed ones are ignored rather than searched for."""
+    _check_terms(query)
     def safe(check: Any, value: str | None) -> str | None:
         try:
             return check(value) if value and value.strip() else None
@@ -322,13 +345,22 @@ def _clean_query(query: MatchQuery) -> MatchQuery:
 @contextmanager
 def _open_text(source: str | Path | IO[str]) -> Iterator[IO[str]]:
     if isinstance(source, str | Path):
+        name = validators.cut(str(source))
+        try:
+            validators.plain_text(str(source))
+        except ValueError as exc:
+            raise InputError(f"file: {validators.shown(str(source))} {exc}", "file") from None
         try:
             with open(source, encoding="utf-8-sig", newline="") as f:
                 yield f
         except FileNotFoundError:
-            raise InputError(f"file: {source} does not exist", "file") from None
+            raise InputError(f"file: {name} does not exist", "file") from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"file: {source} is not UTF-8 text ({exc.reason})", "file") from None
+            raise InputError(f"file: {name} is not UTF-8 text ({exc.reason})", "file") from None
+        except IsADirectoryError:
+            raise InputError(f"file: {name} is a folder, not a CSV file", "file") from None
+        except OSError as exc:
+            raise InputError(f"file: cannot read {name}: {exc.strerror or exc}", "file") from None
     elif isinstance(source, io.TextIOBase) or hasattr(source, "read"):
         yield source
     else:

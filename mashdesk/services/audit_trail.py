@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from db import fastsql
-from mashdesk import audit, audit_checkpoints
+from mashdesk import audit, audit_checkpoints, validators
 from mashdesk.audit_checkpoints import Checkpoint
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor, AppContext, Service
+from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError, MashDeskError
 from mashdesk.notices import Notice
 
@@ -51,7 +51,7 @@ class AuditTrailService(Service):
             raise InputError("to: the end date is before the start date", "to")
         target = Path(out)
         if not target.parent.is_dir():
-            raise InputError(f"out: the folder {str(target.parent)[:80]!r} does not exist", "out")
+            raise InputError(f"out: the folder {validators.cut(str(target.parent))!r} does not exist", "out")
         since = datetime.combine(start, time(0), LONDON).astimezone(UTC)
         until = datetime.combine(end, time(23, 59, 59, 999999), LONDON).astimezone(UTC)
         keys = self.ctx.audit_keys
@@ -73,16 +73,10 @@ class AuditTrailService(Service):
         message = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         signed = {**body, "signature": keys.sign(message)}
         data = json.dumps(signed, indent=1, ensure_ascii=False).encode("utf-8")
-        part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        with self.write(actor, "audit.export", "audit_events") as w:
-            part.write_bytes(data)
-            try:
-                w.audit("audit_events", None, f"audit extract {start} to {end} saved to file {target.name}",
-                        outcome="saved to file", path=str(target), entries=len(entries),
-                        sha256=hashlib.sha256(data).hexdigest())
-                os.replace(part, target)
-            finally:
-                part.unlink(missing_ok=True)
+        extract = DocumentOf("audit_events", None, f"the audit extract {start} to {end}",
+                             save_action="audit.export", print_action="audit.export",
+                             detail={"entries": len(entries)})
+        DocumentDelivery(self.ctx).save_file(actor, extract, data, target)
         self.checkpoint("export")
         return {"out": str(target), "entries": len(entries), "sha256": hashlib.sha256(data).hexdigest()}
 

@@ -69,7 +69,7 @@ def test_a_bad_import_exits_2_naming_the_line_and_imports_nothing(ctx, signed_in
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--dob", "2015-13-01"], "--dob: not a real date"),
-    (["--limit", "0"], "--limit: at least 1"),
+    (["--limit", "0"], "--limit: 1 to 1,000"),
 ])
 def test_bad_match_input_exits_2(signed_in, capsys, args, message):  # type: ignore[no-untyped-def]
     code = run(["match", "--db", signed_in, "--as", "test.practitioner", "--first-name", "A", "--last-name", "B",

@@ -476,17 +476,17 @@ def test_missed_antenatal_is_only_for_an_unborn_child(engine: ThresholdEngine) -
         (
             ChildInput("X", date(2026, 12, 25)),
             "date_of_birth",
-            r"child X: date_of_birth 2026-12-25 is after the contact was received \(2026-12-24\)",
+            r"child X: date_of_birth: 2026-12-25 is after the contact was received \(2026-12-24\)",
         ),
         (
             ChildInput("X", SCHOOL_AGE, previous_contacts_12m=-1),
             "previous_contacts_12m",
-            "child X: previous_contacts_12m must not be negative",
+            "child X: previous_contacts_12m: must not be negative",
         ),
         (
             ChildInput("X", SCHOOL_AGE, previous_referrals_12m=-2),
             "previous_referrals_12m",
-            "child X: previous_referrals_12m must not be negative",
+            "child X: previous_referrals_12m: must not be negative",
         ),
     ],
 )

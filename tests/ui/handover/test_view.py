@@ -131,6 +131,29 @@ def test_a_sheet_is_not_saved_where_it_cannot_go(qtbot, morning, monkeypatch, tm
     assert not out.exists() and _sheet_events(morning) == []
 
 
+def test_a_sheet_the_disk_cannot_take_is_told_and_recorded_as_not_saved(qtbot, morning, monkeypatch, tmp_path,
+                                                                         views):
+    import errno
+
+    import mashdesk.documents.delivery as delivery
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    view = _view(qtbot, morning, "demo.manager", views)
+    out = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF (*.pdf)"))
+    monkeypatch.setattr(delivery.os, "fsync", disk_full)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    qtbot.keyClick(view.table, Qt.Key.Key_S, CTRL | SHIFT)
+    assert warnings == ["file: could not write sheet.pdf in " + str(tmp_path) + ": No space left on device; "
+                        "the EDT handover sheet for 23 Nov 2026 was not saved"]
+    assert not out.exists()
+    [event] = _sheet_events(morning)
+    assert (event.detail["outcome"], event.detail["error"]) == ("save failed", "ENOSPC")
+
+
 def test_printing_the_sheet_records_the_printer(qtbot, morning, monkeypatch, tmp_path, views):
     printed = tmp_path / "printed.pdf"
     monkeypatch.setattr(printing, "QPrintDialog", fake_print_dialog(printed))
