@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mashdesk.context import Actor, Service
-from mashdesk.documents.output import fingerprint, pdf_target
+from mashdesk.documents.output import file_target, fingerprint
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,28 @@ class DocumentOf:
 class DocumentDelivery(Service):
     """Where documents go: to a file or a printer, each audited with the document's fingerprint."""
 
-    def save(self, actor: Actor, doc: DocumentOf, pdf: bytes, path: str | Path) -> Path:
-        """Write ``pdf`` to ``path`` (refused, naming the file, unless a .pdf in a folder that exists)."""
-        target = pdf_target(path)
+    def save(self, actor: Actor, doc: DocumentOf, pdf: bytes, path: str | Path,
+             suffixes: tuple[str, ...] = (".pdf",)) -> Path:
+        """Write ``pdf`` (or another document's bytes) to ``path``: refused, naming the file, unless it ends in
+        one of ``suffixes`` in a folder that exists. The audit entry is made once the bytes are on disk, and
+        the file is removed again if that entry cannot be committed."""
+        target = file_target(path, suffixes)
         part = target.with_name(f".{target.name}.{os.getpid()}.part")
-        with self.write(actor, doc.save_action, doc.entity) as w:
-            part.write_bytes(pdf)
-            try:
+        placed = False
+        try:
+            with self.write(actor, doc.save_action, doc.entity) as w:
+                part.write_bytes(pdf)
                 w.audit(doc.entity, doc.entity_id, f"saved {doc.title} to file {target.name}",
                         outcome="saved to file", path=str(target), bytes=len(pdf), sha256=fingerprint(pdf),
                         **doc.detail)
                 os.replace(part, target)
-            finally:
-                part.unlink(missing_ok=True)
+                placed = True
+        except BaseException:
+            if placed:
+                target.unlink(missing_ok=True)
+            raise
+        finally:
+            part.unlink(missing_ok=True)
         return target
 
     def printed(self, actor: Actor, doc: DocumentOf, pdf: bytes, printer: str) -> None:
