@@ -22,7 +22,7 @@ from mashdesk.demo import build_demo
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
 COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
             "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
-            "meeting minutes", "missing list"}
+            "meeting minutes", "missing list", "export annex-a", "report digest"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -37,6 +37,8 @@ ACTOR_ARGUMENTS = {
     "meeting agenda": ["--date", "2026-11-23"],
     "meeting minutes": ["--date", "2026-11-23", "--out", "minutes.pdf"],
     "missing list": ["--date", "2026-11-23"],
+    "export annex-a": ["--from", "2026-10-01", "--to", "2026-10-31", "--out", "annex-a.xlsx"],
+    "report digest": ["--from", "2026-10-01", "--to", "2026-10-31"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {
