@@ -50,7 +50,7 @@ def figure_lines(session: Session, period: Period, before: Period) -> list[Figur
         ranked = [g for g in m.order if g in groups]
         ranked += sorted(groups - set(ranked), key=lambda g: (-found.get((True, g), empty).value, g))
         lines += [FigureLine(m.key_of(g or None), m.section, m.label(g), found.get((True, g), empty),
-                             found.get((False, g), empty)) for g in ranked]
+                             found.get((False, g), empty), (m.short or m.label)(g), m.charted) for g in ranked]
     return lines
 
 

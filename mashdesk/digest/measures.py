@@ -70,6 +70,9 @@ class Measure:
     counted: Any = None
     #: The record is referred to by its contact's reference (a decision is known by its contact's).
     by_contact: bool = False
+    #: The figure's name under its bar in a chart (default: its label); whether it has a bar at all.
+    short: Callable[[str], str] | None = None
+    charted: bool = True
 
     def key_of(self, group: str | None) -> str:
         return self.key if self.group is None else f"{self.key}:{group}"
@@ -90,13 +93,14 @@ def _contacts() -> list[Measure]:
                                   detail=(c.cin_source, c.rag, c.outcome, c.decided_late, c.is_re_referral),
                                   describe=_contact_text)
     return [
-        Measure("contacts", "source", label=lambda _g: "All contacts received", **common),
-        Measure("source", "source", group=c.cin_source, order=tuple(CIN_REFERRAL_SOURCES),
+        Measure("contacts", "source", label=lambda _g: "All contacts received", charted=False, **common),
+        Measure("source", "source", group=c.cin_source, order=tuple(CIN_REFERRAL_SOURCES), short=str,
                 label=lambda g: f"{g} {CIN_REFERRAL_SOURCES.get(g, 'Unknown code')}", **common),
         Measure("outcome", "outcome", group=func.coalesce(c.outcome, "open"), order=(*OUTCOMES, "open"),
                 label=lambda g: OUTCOMES.get(g, "Not yet decided"), **common),
         Measure("timescale", "timescale", group=c.rag, order=RAG, where=(c.decided_late.is_not(None),),
                 counted=c.decided_late.is_(False), label=lambda g: f"{g.title()}: decided within timescale",
+                short=str.title,
                 **common),
         Measure("conversion", "referrals", where=(c.outcome.is_not(None),),
                 counted=c.outcome.in_(sorted(REFERRAL_OUTCOMES)),
@@ -173,7 +177,7 @@ def _overrides() -> list[Measure]:
     return [Measure(
         "override", "override", kind="decision", reference=contact_reference, by_contact=True, source=d.__table__.join(
             t, t.id == d.assessment_id),
-        ident=d.id, contact=d.contact_id, at=d.decided_at, group=ruleset_of(t), counted=overridden(d, t),
+        ident=d.id, contact=d.contact_id, at=d.decided_at, group=ruleset_of(t), counted=overridden(d, t), short=str,
         label=lambda g: f"Decisions otherwise than suggested, ruleset {g}",
         detail=(t.suggested_level, t.suggested_outcome, d.level, d.outcome, d.override_reason),
         describe=lambda r: f"Suggested level {r[0]} {OUTCOMES.get(r[1], r[1])}; decided level {r[2]} "

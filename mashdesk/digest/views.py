@@ -35,6 +35,9 @@ class FigureLine:
     label: str
     current: Count
     previous: Count
+    #: The figure's name under its bar in a chart, and whether it has a bar (a section's total has none).
+    short: str = ""
+    charted: bool = True
 
     @property
     def section_title(self) -> str:

@@ -99,7 +99,9 @@ def close_stray_dialogs() -> int:
 VIEW_KEYS = {"queue": Qt.Key.Key_1, "contact": Qt.Key.Key_2, "handover": Qt.Key.Key_3,
              "stepdowns": Qt.Key.Key_4, "strategy": Qt.Key.Key_5, "meeting": Qt.Key.Key_6,
              "people": Qt.Key.Key_7, "missing": Qt.Key.Key_8, "consultations": Qt.Key.Key_9,
-             "ruleset": Qt.Key.Key_0}
+             "ruleset": Qt.Key.Key_0, "dashboard": Qt.Key.Key_F7}
+#: Views whose shortcut is not Ctrl+key.
+VIEW_MODIFIERS = {"dashboard": Qt.KeyboardModifier.NoModifier}
 
 
 def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
@@ -121,9 +123,9 @@ def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
 
 
 def press_view(qtbot, window, key: str, timeout: int = 10_000) -> QWidget:  # type: ignore[no-untyped-def]
-    """Press the view's shortcut (Ctrl+1…Ctrl+9) on the main window; returns the view once it has loaded."""
+    """Press the view's shortcut (Ctrl+0…Ctrl+9, F7) on the main window; returns the view once it has loaded."""
     with qtbot.waitSignal(window.view_loaded, timeout=timeout, check_params_cb=lambda k: k == key):
-        qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
+        qtbot.keyClick(window, VIEW_KEYS[key], VIEW_MODIFIERS.get(key, CTRL))
     view = window.views[key]
     assert window.stack.currentWidget() is view
     return view

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
 from mashdesk.contacts.queue import QueueService
+from mashdesk.digest.service import DigestService
 from mashdesk.consultations.service import ConsultationService
 from mashdesk.handover.service import HandoverService
 from mashdesk.meeting.service import MeetingService
@@ -20,7 +21,7 @@ from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS
-from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
+from tests.ui.driving import CTRL, VIEW_KEYS, VIEW_MODIFIERS, press_view, signed_in_window
 from ui.view_registry import VIEW_ACTIONS, VIEWS
 
 pytestmark = pytest.mark.qt
@@ -132,10 +133,19 @@ def check_consultations(qtbot, window, ctx, actor) -> None:  # type: ignore[no-u
         assert all(r.from_school for r in listed.rows)
 
 
+def check_dashboard(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "dashboard", timeout=30_000)
+    digest = DigestService(ctx).digest(actor, *view._period())
+    assert view.figures.rowCount() == len(digest.lines)
+    assert view.figures.item(0, 1).text() == digest.lines[0].label
+    assert view.figures.item(0, 2).text() == digest.lines[0].current.text()
+    assert view.figures.item(0, 3).text() == digest.lines[0].previous.text()
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
           "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
-          "consultations": check_consultations}
+          "consultations": check_consultations, "dashboard": check_dashboard}
 
 
 def test_every_main_view_has_a_check() -> None:
@@ -156,7 +166,7 @@ def test_each_role_sees_each_view_it_may_open_with_its_data(qtbot, demo_ctx, use
             opened.append(key)
         else:
             before = window.stack.currentWidget()
-            qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
+            qtbot.keyClick(window, VIEW_KEYS[key], VIEW_MODIFIERS.get(key, CTRL))
             assert window.stack.currentWidget() is before and window.nav.item(row).isHidden()
     assert "queue" in opened
 
