@@ -76,8 +76,10 @@ def drill(session: Session, key: str, period: Period) -> tuple[list[DrillRecord]
     counted = case((m.counted, True), else_=False) if m.counted is not None else literal_column("NULL")
     contact = m.contact if m.contact is not None else literal_column("NULL")
     total = session.scalar(select(func.count()).select_from(m.source).where(*where)) or 0
+    # For a share, the records that count come first.
+    first = [counted.desc()] if m.counted is not None else []
     rows = session.execute(select(m.ident, contact, m.at, counted, *m.detail).select_from(m.source).where(*where)
-                           .order_by(m.at, m.ident).limit(DRILL_LIMIT)).all()
+                           .order_by(*first, m.at, m.ident).limit(DRILL_LIMIT)).all()
     records = []
     for ident, contact_id, at, flag, *detail in rows:
         ref = m.reference(contact_id if m.by_contact else ident)

@@ -41,6 +41,7 @@ from mashdesk.consultations.figures import days_between
 from mashdesk.consultations.workflow import BECAME_CONTACT_WITHIN
 from mashdesk.consultations.workflow import OUTCOMES as CALL_OUTCOMES
 from mashdesk.digest.workflow import STEP_UP_WITHIN
+from mashdesk.stepdown.centres import early_help_config
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,12 @@ def _contact_text(row: Sequence[Any]) -> str:
 
 def _step_downs(session: Session) -> list[Measure]:
     s, up = StepDown, aliased(Contact)
+    centres = early_help_config()
     common: dict[str, Any] = dict(
         kind="step_down", reference=step_down_reference, source=s.__table__.outerjoin(
             up, up.id == s.stepped_up_contact_id),
         ident=s.id, contact=s.contact_id, at=s.sent_at, detail=(s.centre, s.status, up.received_at),
-        describe=lambda r: f"{r[0] or 'No centre yet'}, {r[1].replace('_', ' ')}"
+        describe=lambda r: f"{centres.centre_name(r[0]) or 'No centre yet'}, {r[1].replace('_', ' ')}"
                            + (f", stepped up {_local(r[2])}" if r[2] else ""))
     within = and_(up.id.is_not(None),
                   days_between(session, up.received_at, s.sent_at) <= STEP_UP_WITHIN.days)

@@ -136,10 +136,10 @@ def check_consultations(qtbot, window, ctx, actor) -> None:  # type: ignore[no-u
 def check_dashboard(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
     view = press_view(qtbot, window, "dashboard", timeout=30_000)
     digest = DigestService(ctx).digest(actor, *view._period())
-    assert view.figures.rowCount() == len(digest.lines)
-    assert view.figures.item(0, 1).text() == digest.lines[0].label
-    assert view.figures.item(0, 2).text() == digest.lines[0].current.text()
-    assert view.figures.item(0, 3).text() == digest.lines[0].previous.text()
+    assert view.figures.rowCount() == len(digest.lines) + len({line.section for line in digest.lines})
+    assert view.figures.item(0, 0).text() == digest.lines[0].section_title
+    assert [view.figures.item(1, c).text() for c in range(3)] == \
+        [digest.lines[0].label, digest.lines[0].current.text(), digest.lines[0].previous.text()]
 
 
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,

@@ -26,7 +26,8 @@ class SectionChart(QChartView):
         self.setAccessibleName("Chart of the chosen section: this period beside the period before")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(260)
-        self.section = ""
+        #: What is drawn: (section, whether its counts rather than its shares).
+        self.section: tuple[str, bool] | None = None
         self.show_lines("", ())
 
     def show_lines(self, title: str, lines: tuple[FigureLine, ...]) -> None:
@@ -38,6 +39,9 @@ class SectionChart(QChartView):
         before.setColor(QColor("#a8b8c8"))
         labels = []
         lines = tuple(line for line in lines if line.charted)
+        # Shares and counts are not drawn on one axis: the kind of the first line given is drawn.
+        lines = tuple(line for line in lines if (line.current.of is None) == (lines[0].current.of is None)) \
+            if lines else ()
         for line in reversed(lines):  # the first figure on top
             now.append(_bar(line.current))
             before.append(_bar(line.previous))

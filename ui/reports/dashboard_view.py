@@ -37,7 +37,7 @@ from ui.meeting.layout import list_table
 from ui.reports.dashboard_chart import SectionChart
 from ui.rulesets.task import Runner
 
-FIGURE_COLUMNS = ("Section", "Figure", "This period", "Period before", "Change")
+FIGURE_COLUMNS = ("Figure", "This period", "Period before", "Change")
 RECORD_COLUMNS = ("Reference", "When", "Counts", "Record")
 
 
@@ -63,9 +63,12 @@ class EnterTable(QTableWidget):
         self.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                self.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if len(value) > 40:  # the whole text where the column cuts it short
+                    item.setToolTip(value)
+                self.setItem(r, c, item)
         if rows:
-            self.setCurrentCell(0, 1 if self.columnCount() > 1 else 0)
+            self.setCurrentCell(0, 0)
 
 
 def _qdate(day: date) -> QDate:
@@ -112,10 +115,11 @@ class DashboardView(QWidget):
         self.figures.chosen.connect(self.show_records)
         self.figures.currentCellChanged.connect(lambda row, *_: self._chart_section(row))
         header = self.figures.horizontalHeader()
-        for column in range(2, len(FIGURE_COLUMNS)):
+        for column in range(1, len(FIGURE_COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.figures.setColumnWidth(0, 150)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        #: The digest line shown on each row of the figures (``None`` on a section's heading row).
+        self.row_lines: list[int | None] = []
         self.figures.verticalHeader().setDefaultSectionSize(22)
         self.chart = SectionChart()
         self.records_heading = QLabel("Press Enter on a figure to list the records behind it.")
@@ -168,27 +172,54 @@ class DashboardView(QWidget):
 
     def _show_digest(self, digest: Digest) -> None:
         self.digest = digest
-        self.status.setText(f"{digest.period.label()}, compared with {digest.previous.label()}")
-        self.figures.fill([(line.section_title, line.label, line.current.text(), line.previous.text(), line.change)
-                           for line in digest.lines])
+        self.status.setText(self._period_text())
+        rows: list[tuple[str, ...]] = []
+        self.row_lines = []
+        for index, line in enumerate(digest.lines):
+            if not index or digest.lines[index - 1].section != line.section:
+                rows.append((line.section_title, "", "", ""))
+                self.row_lines.append(None)
+            rows.append((line.label, line.current.text(), line.previous.text(), line.change))
+            self.row_lines.append(index)
+        self.figures.fill(rows)
+        bold = self.figures.font()
+        bold.setBold(True)
+        for row, index in enumerate(self.row_lines):
+            if index is None:
+                self.figures.setSpan(row, 0, 1, len(FIGURE_COLUMNS))
+                self.figures.item(row, 0).setFont(bold)
+        self.figures.setCurrentCell(1 if rows else -1, 0)
         self._chart_section(self.figures.currentRow())
         self.records.setRowCount(0)
         self.records_heading.setText("Press Enter on a figure to list the records behind it.")
         self.loaded.emit()
 
+    def _period_text(self) -> str:
+        assert self.digest is not None
+        return f"{self.digest.period.label()}, compared with {self.digest.previous.label()}"
+
+    def line_at(self, row: int) -> int | None:
+        """The digest line on a row of the figures (``None`` for a heading or no row)."""
+        return self.row_lines[row] if 0 <= row < len(self.row_lines) else None
+
     def _chart_section(self, row: int) -> None:
-        if self.digest is None or not 0 <= row < len(self.digest.lines):
+        index = self.line_at(row)
+        if self.digest is None or index is None:
             return
-        section = self.digest.lines[row].section
-        if section != self.chart.section:
-            self.chart.section = section
-            self.chart.show_lines(self.digest.lines[row].section_title, self.digest.section(section))
+        line = self.digest.lines[index]
+        kind = (line.section, line.current.of is None)
+        if kind != self.chart.section:
+            self.chart.section = kind
+            same = tuple(other for other in self.digest.section(line.section)
+                         if (other.current.of is None) == kind[1])
+            self.chart.show_lines(line.section_title, same)
 
     # -- the records behind a figure ---------------------------------------------------------------
     def show_records(self, row: int) -> None:
-        if self.digest is None:
+        index = self.line_at(row)
+        if self.digest is None or index is None:
             return
-        digest, key = self.digest, self.digest.lines[row].key
+        digest, key = self.digest, self.digest.lines[index].key
         self._run("Listing the records…", lambda _progress: self.service.drill(self.actor, digest, key),
                   self._show_drill)
 
@@ -201,6 +232,7 @@ class DashboardView(QWidget):
         self.records_heading.setText(f"{drill.line.label}: {drill.total:,} records{shown}, "
                                      f"{drill.period.label()}. Enter opens one; Shift+Tab goes back to the figures.")
         self.records.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.status.setText(self._period_text())
         self.drilled.emit()
 
     def open_record(self, row: int) -> None:

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.qt
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-def _row_of(view, key: str) -> int:  # type: ignore[no-untyped-def]
-    return [line.key for line in view.digest.lines].index(key)
+def _row_of(view, label: str) -> int:  # type: ignore[no-untyped-def]
+    """The row of the figures a person reads ``label`` on."""
+    return [view.figures.item(r, 0).text() for r in range(view.figures.rowCount())].index(label)
 
 
 def test_a_manager_reads_the_figures_and_opens_the_records_behind_one(qtbot, demo_ctx):
@@ -39,15 +40,16 @@ def test_a_manager_reads_the_figures_and_opens_the_records_behind_one(qtbot, dem
         assert view.progress.isVisible() and not view.show_button.isEnabled()
     expected = DigestService(demo_ctx).digest(actor, first.replace(year=first.year - 1), last)
     assert view.digest.lines == expected.lines and view.digest.period == expected.period
-    shown = [(view.figures.item(r, 1).text(), view.figures.item(r, 2).text(), view.figures.item(r, 3).text())
-             for r in range(view.figures.rowCount())]
-    assert shown == [(f.label, f.current.text(), f.previous.text()) for f in expected.lines]
+    shown = [tuple(view.figures.item(r, c).text() for c in range(3)) for r in range(view.figures.rowCount())]
+    figures = [(f.label, f.current.text(), f.previous.text()) for f in expected.lines]
+    assert [row for row in shown if row[1]] == figures  # under a heading row for each section
+    assert shown[0] == ("Contacts by source", "", "") and view.figures.currentRow() == 1
     assert view.records.rowCount() == 0
 
     # Down to the red decisions: the chart shows the section, this period beside the one before.
     view.figures.setFocus()
-    row = _row_of(view, "timescale:red")
-    for _ in range(row):
+    row = _row_of(view, "Red: decided within timescale")
+    for _ in range(row - 1):
         keys.press(Qt.Key.Key_Down)
     assert view.figures.currentRow() == row
     section = expected.section("timescale")
