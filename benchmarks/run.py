@@ -230,6 +230,9 @@ def main() -> int:
     results.update(window_timings(db, args.runs))
     results.update(queue_timings(db))
     results["save_contact_p95_ms"] = save_contact_p95_ms(db)
+    from access_bench import open_contact_timings
+
+    results.update(open_contact_timings(db))
     from meeting_bench import meeting_agenda_ms
 
     results["meeting_agenda_ms"] = meeting_agenda_ms(db)

@@ -95,17 +95,31 @@ class Direct:
 
     # -- transactions -------------------------------------------------------------------------------
     @contextmanager
-    def writing(self) -> Iterator[Direct]:
-        """One write transaction: SQLite takes its write lock at the start (as the ORM's writes do)."""
-        if self.dialect == "sqlite":
-            self.execute("BEGIN IMMEDIATE").close()
+    def writing(self, durable: bool = True) -> Iterator[Direct]:
+        """One write transaction: SQLite takes its write lock at the start (as the ORM's writes do).
+
+        ``durable=False`` (a read's audit entry) commits without waiting for the disk: SQLite's WAL is
+        synced at the next durable commit or checkpoint, PostgreSQL's ``synchronous_commit`` is off for
+        this transaction. A power cut may lose such an entry, never half of one, and never a change.
+        """
+        relaxed = not durable and self.dialect == "sqlite"
+        if relaxed:
+            self.execute("PRAGMA synchronous=NORMAL").close()
         try:
-            yield self
-        except BaseException:
-            self.raw.rollback()
-            raise
-        else:
-            self.raw.commit()
+            if self.dialect == "sqlite":
+                self.execute("BEGIN IMMEDIATE").close()
+            elif not durable:
+                self.execute("SET LOCAL synchronous_commit TO OFF").close()
+            try:
+                yield self
+            except BaseException:
+                self.raw.rollback()
+                raise
+            else:
+                self.raw.commit()
+        finally:
+            if relaxed:
+                self.execute("PRAGMA synchronous=FULL").close()
 
     def finish_read(self) -> None:
         """End the read transaction PostgreSQL opened (SQLite reads run in autocommit)."""

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.direct import Direct, dialect_of
-from mashdesk import audit, permissions
+from mashdesk import audit, live, permissions
 from mashdesk.clock import Clock, system_clock
-from mashdesk.errors import MashDeskError, NotFound, StaleEditError
+from mashdesk.errors import MashDeskError, NotFound, PermissionDenied, StaleEditError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -165,6 +165,7 @@ class WriteScope:
             summary=summary,
             detail=detail,
         )
+        live.announce(self.session, entity, entity_id)  # the other desks hear of it when this commits
         self.audited += 1
 
     def get(self, model: type[T], ident: int, what: str | None = None) -> T:
@@ -203,16 +204,54 @@ class Service:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
+    def require(self, actor: Actor, action: str, entity: str = "", entity_id: int | None = None) -> None:
+        """Check the permission; a refusal is recorded in the audit trail with its reason, then raised."""
+        try:
+            permissions.require(actor.role, action, actor.username)
+        except PermissionDenied as exc:
+            self.audit_read(actor, action, entity or action.split(".", 1)[0], entity_id,
+                            f"refused: {exc}", refused=True, reason=str(exc))
+            raise
+
+    def audit_read(self, actor: Actor, action: str, entity: str, entity_id: int | None, summary: str = "",
+                   **detail: Any) -> None:
+        """Record a read (a record opened, a search, a document, an export) or a refused attempt.
+
+        One short transaction of its own on a plain connection: the trail's append is serialised,
+        so this is a single insert after the caller's read has finished. It does not wait for the
+        disk (``Direct.writing(durable=False)``): the next change, or checkpoint, makes it durable.
+        """
+        with self.ctx.direct() as conn, conn.writing(durable=False):
+            audit.write(conn, keys=self.ctx.audit_keys, at=self.ctx.now(), user_id=actor.user_id,
+                        username=actor.username, action=action, entity=entity, entity_id=entity_id,
+                        summary=summary, detail=detail)
+
+    def require_record(self, actor: Actor, action: str, kind: str, ident: int,
+                       label: str | None = None) -> None:
+        """Refuse (audited, with the reason) a record of ``kind`` outside ``actor``'s access rules."""
+        from mashdesk import access
+
+        self.require(actor, action, kind, ident)
+        with self.ctx.direct() as conn:
+            allowed = access.may_open(conn, actor, kind, ident)
+        if allowed is None:
+            raise NotFound(f"{kind.replace('_', ' ')} {label or ident} does not exist")
+        if not allowed:
+            refusal = access.RecordRefused(actor, kind, label or ident)
+            self.audit_read(actor, action, kind, ident, f"refused: {refusal}", refused=True,
+                            reason=refusal.reason)
+            raise refusal
+
     @contextmanager
     def read(self, actor: Actor, action: str) -> Iterator[Session]:
-        permissions.require(actor.role, action, actor.username)
+        self.require(actor, action)
         with self.ctx.session_factory() as session:
             yield session
 
     @contextmanager
     def read_direct(self, actor: Actor, action: str) -> Iterator[Direct]:
         """A read over a plain DB-API connection, for the paths that must not wait for the ORM."""
-        permissions.require(actor.role, action, actor.username)
+        self.require(actor, action)
         with self.ctx.direct() as conn:
             try:
                 yield conn
@@ -230,7 +269,7 @@ class Service:
 
         from db.engine import SQLITE_WRITE
 
-        permissions.require(actor.role, action, actor.username)
+        self.require(actor, action)
         session = self.ctx.session_factory()
         scope = WriteScope(session, actor, action, self.ctx.now(), self.ctx.audit_keys)
         try:

@@ -40,6 +40,8 @@ class AtlasService(Service):
         return [(pid, found[pid]) for pid in person_ids if pid in found]
 
     def markers(self, actor: Actor, person_id: int) -> list[MarkerView]:
+        """A person's markers: refused (audited) outside the reader's access rules (``mashdesk.access``)."""
+        self.require_record(actor, "atlas.read", "person", person_id, person_reference(person_id))
         with self.read(actor, "atlas.read") as s:
             return markers_of(s, [person_id], actor.role).get(person_id, [])
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "mashdesk.cli.rules",
     "mashdesk.cli.meeting",
     "mashdesk.cli.missing",
+    "mashdesk.cli.connect",
     "mashdesk.cli.export",
     "mashdesk.cli.report",
 )
@@ -32,7 +33,7 @@ COMMAND_MODULES = (
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
 COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
-                 "meeting", "missing", "export", "report")
+                 "meeting", "missing", "connect", "export", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

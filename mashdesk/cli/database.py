@@ -1,4 +1,4 @@
-"""``mashdesk init``, ``mashdesk demo`` and ``mashdesk audit verify|checkpoint|export``."""
+"""``mashdesk init``, ``mashdesk demo`` and ``mashdesk audit verify|checkpoint|export|access``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--to", dest="end", required=True, type=parse_date, metavar="YYYY-MM-DD")
     e.add_argument("--out", required=True, metavar="FILE")
     e.set_defaults(func=cmd_audit_export)
+    a = add_command(audit_sub, "access", acts_as_user=True,
+                    help="who looked at a child's record, and when (managers and administrators)")
+    a.add_argument("--person", required=True, metavar="ID", help="the person's id or reference (P-000042)")
+    a.add_argument("--limit", type=int, default=500, metavar="N", help="the newest N entries (500)")
+    a.set_defaults(func=cmd_audit_access)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -87,4 +92,20 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     with open_context(args) as ctx:
         actor = sign_in(ctx, args.as_user)
         print(json.dumps(AuditTrailService(ctx).export(actor, args.start, args.end, args.out)))
+    return 0
+
+
+def cmd_audit_access(args: argparse.Namespace) -> int:
+    from mashdesk.errors import InputError
+    from mashdesk.services.access_log import AccessLogService
+
+    text = args.person.strip().upper().removeprefix("P-")
+    if not text.isdigit() or len(text) > 12:
+        raise InputError(f"--person: {args.person[:80]!r} is not a person's id or reference", "person")
+    with open_context(args) as ctx:
+        actor = sign_in(ctx, args.as_user)
+        log = AccessLogService(ctx).for_person(actor, int(text), args.limit)
+    print(json.dumps({"person": log.reference, "name": log.name, "entries": [
+        {"at": e.at.isoformat(), "who": e.who, "username": e.username, "kind": e.kind, "action": e.action,
+         "record": e.entity, "record_id": e.entity_id, "summary": e.summary} for e in log.entries]}, indent=1))
     return 0

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 from db import fastsql
 from db.direct import Direct, placeholders, utc
 from db.references import contact_reference
-from mashdesk.people import names
+from mashdesk import access
 from mashdesk.contacts.views import QueueQuery, QueueRow
 from mashdesk.context import Actor, Service
+from mashdesk.people import names
 
 if TYPE_CHECKING:
     from mashdesk.calendar import WorkingCalendar
@@ -51,6 +52,9 @@ class QueueService(Service):
             clauses.append(clause)
             params.update(values or {})
 
+        scope, scope_params = access.direct_where(actor, "contact", "c.id")
+        if scope:  # the contacts this person may see (``mashdesk.access``)
+            add(scope, scope_params)
         if query.statuses:
             marks, values = placeholders("status", query.statuses)
             add(fastsql.QUEUE_STATUS_IN.format(marks=marks), values)
@@ -86,6 +90,9 @@ class QueueService(Service):
             rows = conn.all(
                 fastsql.QUEUE_PAGE.format(where=where, column=column, direction=direction),
                 {**params, "limit": limit, "offset": offset})
+        if offset == 0 and (terms := search_terms(query.search)):
+            self.audit_read(actor, "queue.search", "contact_search", None, "searched the queue", terms=terms,
+                            found=len(rows))
         out = []
         for r in rows:
             received, due = utc(r[2]), utc(r[6])
@@ -101,6 +108,18 @@ class QueueService(Service):
         with self.read_direct(actor, "queue.read") as conn:
             where, params = self._where(conn, actor, query)
             return int(conn.scalar(fastsql.QUEUE_COUNT.format(where=where), params) or 0)
+
+
+def search_terms(text: str) -> dict[str, Any] | None:
+    """What the trail keeps of a queue search: a reference, or the matcher's keys of each word (not the text)."""
+    text = text.strip()
+    if not text:
+        return None
+    ref = text.upper().removeprefix("C-").lstrip("0")
+    if ref.isdigit():
+        return {"reference": contact_reference(int(ref))}
+    words = names.normalise(text).split()
+    return {"keys": words, "phonetic": [names.phonetic(w) for w in words]}
 
 
 def _contacts_of_children_named(text: str) -> tuple[str, dict[str, Any]]:

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Agency, Consultation, Contact, ContactPerson, Person, Referrer, User
-from mashdesk import codes, permissions
-from mashdesk.errors import InputError, NotFound
+from db.models import Agency, AuditEvent, Consultation, Contact, ContactPerson, Person, Referrer, User
+from db.references import contact_reference
+from mashdesk import access, codes, permissions
 from mashdesk.atlas.reading import labels_of
-from mashdesk.context import Actor, AppContext, Service, WriteScope
 from mashdesk.contacts.views import CheckView, ContactDetail, PersonView
+from mashdesk.context import Actor, AppContext, Service, WriteScope
+from mashdesk.errors import InputError, NotFound
 from mashdesk.people.history import previous_contacts
 from mashdesk.people.service import PersonInput, add_person
 
@@ -184,9 +185,19 @@ class ContactService(Service):
     def newest_id(self, actor: Actor) -> int | None:
         """The most recently received contact's id (``None`` on an empty desk)."""
         with self.read(actor, "contact.read") as s:
-            return s.scalar(select(Contact.id).order_by(Contact.received_at.desc(), Contact.id.desc()).limit(1))
+            return s.scalar(select(Contact.id).where(access.clause(actor, "contact", Contact.id))
+                            .order_by(Contact.received_at.desc(), Contact.id.desc()).limit(1))
 
-    def get(self, actor: Actor, contact_id: int) -> ContactDetail:
+    def get(self, actor: Actor, contact_id: int, audit_open: bool = True) -> ContactDetail:
+        """The contact as its page shows it: refused (and audited) outside the reader's access rules;
+        every opening is audited (``audit_open=False``: a re-read of the page already open)."""
+        self.require_record(actor, "contact.read", "contact", contact_id, contact_reference(contact_id))
+        detail = self._read(actor, contact_id)
+        if audit_open:
+            self.audit_read(actor, "contact.read", "contact", contact_id, f"opened contact {detail.reference}")
+        return detail
+
+    def _read(self, actor: Actor, contact_id: int) -> ContactDetail:
         with self.read(actor, "contact.read") as s:
             contact = s.scalar(
                 select(Contact).where(Contact.id == contact_id).options(
@@ -200,6 +211,16 @@ class ContactService(Service):
                 User.id.in_([c.responder_id for c in contact.checks if c.responder_id])))}
             atlas = labels_of(s, [cp.person_id for cp in contact.people], actor.role)
             return _detail(contact, allocated, actor, responders, atlas)
+
+    def last_change(self, actor: Actor, contact_id: int) -> tuple[str, datetime] | None:
+        """Who last changed the contact, and when (from its audit entries); None if nobody has."""
+        with self.read(actor, "contact.read") as s:
+            row = s.execute(
+                select(User.display_name, AuditEvent.username, AuditEvent.at)
+                .select_from(AuditEvent).outerjoin(User, User.id == AuditEvent.user_id)
+                .where(AuditEvent.entity == "contact", AuditEvent.entity_id == contact_id)
+                .order_by(AuditEvent.id.desc()).limit(1)).first()
+        return None if row is None else (row[0] or row[1], row[2])
 
 
 def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes | None = None) -> Contact:

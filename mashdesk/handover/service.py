@@ -23,7 +23,10 @@ from db.models import (
     Person,
     User,
 )
+from db.references import edt_entry_reference
+from mashdesk import access
 from mashdesk.calendar import WorkingCalendar
+from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import InputError
@@ -40,7 +43,6 @@ from mashdesk.handover.workflow import (
     period_of_call,
     shift_day,
 )
-from mashdesk.contacts.service import ContactChildInput, ContactInput, ReferrerInput, record_contact
 from mashdesk.people.service import PersonInput
 
 
@@ -75,8 +77,11 @@ class HandoverService(Service):
         deadline = self.calendar.edt_handover(end)
         now = self.ctx.now()
         with self.read(actor, "handover.read") as s:
-            entries = list(s.scalars(entries_query().where(EdtEntry.period_end == end)))
+            entries = list(s.scalars(entries_query().where(
+                EdtEntry.period_end == end, access.clause(actor, "edt_entry", EdtEntry.id))))
             items = items_of(s, entries, self.calendar, now)
+        self.audit_read(actor, "handover.read", "edt_period", None, f"read the EDT log ending {end:%d %b %Y %H:%M}",
+                        entries=[e.id for e in entries])
         items.sort(key=lambda i: (not i.urgent, i.call_at, i.id))
         return HandoverPeriod(start=start, end=end, deadline=deadline, now=now, items=items)
 
@@ -94,11 +99,15 @@ class HandoverService(Service):
         return self.period(actor, shift_day(self.calendar, self.ctx.now()))
 
     def item(self, actor: Actor, entry_id: int) -> HandoverItem:
+        """One EDT entry, refused (audited) outside the reader's access rules; each opening audited."""
+        self.require_record(actor, "handover.read", "edt_entry", entry_id, edt_entry_reference(entry_id))
         with self.read(actor, "handover.read") as s:
             entry = s.scalar(entries_query().where(EdtEntry.id == entry_id))
             if entry is None:
                 raise InputError(f"entry: EDT entry {entry_id} does not exist", "entry")
-            return items_of(s, [entry], self.calendar, self.ctx.now())[0]
+            item = items_of(s, [entry], self.calendar, self.ctx.now())[0]
+        self.audit_read(actor, "handover.read", "edt_entry", entry_id, f"opened {edt_entry_reference(entry_id)}")
+        return item
 
     # -- the EDT log ----------------------------------------------------------------------------------
     def add_entry(self, actor: Actor, data: EdtEntryInput) -> int:

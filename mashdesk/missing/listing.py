@@ -41,6 +41,10 @@ class MissingReads(Service):
         as_at = as_at_of(self.calendar, day, now)
         with self.read(actor, "missing.read") as s:
             rows = episode_rows(s, self.calendar, actor, [daily_filter(as_at)], as_at)
+        self.audit_read(actor, "missing.read", "missing_list_view", None,
+                        f"built the daily list of missing children for {day:%d %b %Y}",
+                        people=sorted({r.person_id for r in rows}),
+                        episodes=[r.id for r in rows])
         return MissingList(day=day, as_at=as_at, missing=tuple(r for r in rows if r.status == "missing"),
                            returned=tuple(r for r in rows if r.status != "missing"),
                            prepared_for=f"{actor.display_name} ({actor.role_name})")
@@ -51,10 +55,15 @@ class MissingReads(Service):
         with self.read(actor, "missing.read") as s:
             return episode_rows(s, self.calendar, actor, list_filter(key, now), now)
 
-    def get(self, actor: Actor, episode_id: int) -> MissingDetail:
+    def get(self, actor: Actor, episode_id: int, audit_open: bool = True) -> MissingDetail:
+        """One episode (every opening audited; ``audit_open=False``: a re-read of the one shown)."""
         now = self.ctx.now()
         with self.read(actor, "missing.read") as s:
-            return episode_detail(s, self.calendar, actor, episode_id, now)
+            detail = episode_detail(s, self.calendar, actor, episode_id, now)
+        if audit_open:
+            self.audit_read(actor, "missing.read", "missing_episode", episode_id,
+                            f"opened missing episode {missing_reference(episode_id)}")
+        return detail
 
     def child_facts(self, actor: Actor, person_id: int) -> ChildFacts:
         """What the record says about a child before a report is made: looked after, recent episodes."""

@@ -54,9 +54,12 @@ def _shown(value: Any) -> str:
 
 
 def change_history(s: Session, person_id: int) -> tuple[ChangeEntry, ...]:
-    """Every audited change to the person (and every opening of a restricted record), newest first."""
+    """Every audited change to the person (and every opening of a restricted record), newest first.
+
+    Other reads are in the access log (``mashdesk.access_log``), not here."""
     rows = s.execute(select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.user_id)
-                     .where(AuditEvent.entity == "person", AuditEvent.entity_id == person_id)
+                     .where(AuditEvent.entity == "person", AuditEvent.entity_id == person_id,
+                            ~AuditEvent.summary.startswith("opened the record of"))
                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     out = []
     for e, shown_name in rows:

@@ -13,6 +13,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from db.models import Person
+from db.references import person_reference
 from mashdesk.context import Actor, Service
 from mashdesk.errors import NotFound, PermissionDenied
 from mashdesk.people.views import PersonMatch
@@ -32,7 +33,8 @@ def may_see(actor: Actor) -> bool:
 
 
 def guard(service: Service, actor: Actor, person_id: int, audit_allowed: bool = True) -> None:
-    """Audit an attempt to open a restricted record; raise :class:`RestrictedRecord` when refused.
+    """Audit every opening of a person's record; refuse one outside the reader's access rules
+    (``mashdesk.access``) or a restricted one to all but managers, auditing the refusal.
 
     ``audit_allowed=False`` is for a second read of a record the same screen has just opened
     (and audited): a refusal is audited whatever it says.
@@ -44,6 +46,9 @@ def guard(service: Service, actor: Actor, person_id: int, audit_allowed: bool = 
         raise NotFound(f"person {person_id} does not exist")
     restricted, first, last = row
     if not restricted:
+        service.require_record(actor, "person.read", "person", person_id, person_reference(person_id))
+        if audit_allowed:
+            service.audit_read(actor, "person.read", "person", person_id, f"opened the record of {first} {last}")
         return
     allowed = may_see(actor)
     if allowed and not audit_allowed:

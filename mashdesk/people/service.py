@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Address, Person, PersonAddress, PersonMerge, PersonName
-from mashdesk import validators
+from mashdesk import access, validators
 from mashdesk.context import Actor, Service
 from mashdesk.errors import InputError, NotFound
 from mashdesk.people import blocking, names, restriction
@@ -94,6 +94,13 @@ def _current_postcode(person: Person) -> str | None:
     return current[-1].postcode if current else None
 
 
+def search_terms(query: MatchQuery) -> dict[str, Any]:
+    """What the trail keeps of a person search: the matcher's keys of the names, not the text typed."""
+    return {**names.keys(query.first_name or "", query.last_name or ""),
+            "date_of_birth": query.date_of_birth.isoformat() if query.date_of_birth else None,
+            "postcode": names.normalise(query.postcode or "") or None}
+
+
 class PeopleService(Service):
     """The known-child search, a person's history, imports, and merging duplicates."""
 
@@ -105,17 +112,14 @@ class PeopleService(Service):
         contact); :meth:`match` is the audited look-up for scripted access.
         """
         with self.read(actor, "person.match") as s:
-            return with_atlas(s, self._search(s, actor, query, limit), actor.role)
+            found = with_atlas(s, self._search(s, actor, query, limit), actor.role)
+        self.audit_read(actor, "person.match", "person_search", None, "searched for a person",
+                        **search_terms(query), found=[m.person_id for m in found])
+        return found
 
     def match(self, actor: Actor, query: MatchQuery, limit: int = 10) -> list[PersonMatch]:
-        """The same search, recorded in the audit trail with its terms and the people it found."""
-        with self.write(actor, "person.match", "search") as w:
-            found = with_atlas(w.session, self._search(w.session, actor, query, limit), actor.role)
-            w.audit("person_search", None, f"searched for {query.first_name} {query.last_name}",
-                    first_name=query.first_name, last_name=query.last_name,
-                    date_of_birth=query.date_of_birth.isoformat() if query.date_of_birth else None,
-                    postcode=query.postcode, found=[m.person_id for m in found])
-            return found
+        """The same search (for scripted access), recorded the same way."""
+        return self.search(actor, query, limit)
 
     def _search(self, s: Session, actor: Actor, query: MatchQuery, limit: int) -> list[PersonMatch]:
         if limit < 1:
@@ -126,6 +130,9 @@ class PeopleService(Service):
         ids = [scored.person_id for scored, _ in ranked]
         people = {p.id: p for p in s.scalars(select(Person).where(Person.id.in_(ids))
                                              .options(selectinload(Person.addresses)))}
+        # Outside the reader's access rules (``mashdesk.access``): the name only, as for a restricted record.
+        visible = set(s.scalars(select(Person.id).where(Person.id.in_(ids),
+                                                        access.clause(actor, "person", Person.id))))
         history = previous_contacts(s, ids, self.ctx.now())
         out = []
         masked = not restriction.may_see(actor)
@@ -139,7 +146,7 @@ class PeopleService(Service):
                 postcode=_current_postcode(p), score=scored.score, band=scored.band,
                 reasons=scored.reasons, contacts_12m=contacts, referrals_12m=referrals,
                 flags=flags_of(p, referrals))
-            out.append(restriction.mask(match) if p.restricted and masked else match)
+            out.append(restriction.mask(match) if (p.restricted and masked) or p.id not in visible else match)
         return out
 
     # -- one person ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import Contact, Decision, Person, StepDown, ThresholdAssessment, User
 from db.references import contact_reference, step_down_reference
-from mashdesk import codes, permissions
+from mashdesk import access, codes, permissions
 from mashdesk.context import Actor, AppContext, Service
 from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.errors import NotFound
@@ -94,7 +94,7 @@ class StepDownReads(Service):
             .limit(limit)
         )
         with self.read(actor, "stepdown.read") as s:
-            rows = s.execute(stmt).all()
+            rows = s.execute(stmt.where(access.clause(actor, "step_down", StepDown.id))).all()
         return [
             StepDownRow(
                 id=r[0],
@@ -114,10 +114,20 @@ class StepDownReads(Service):
     def count(self, actor: Actor, query: StepDownQuery) -> int:
         stmt = self._filtered(query, select(func.count()).select_from(StepDown), self.ctx.now())
         with self.read(actor, "stepdown.read") as s:
-            return int(s.scalar(stmt) or 0)
+            return int(s.scalar(stmt.where(access.clause(actor, "step_down", StepDown.id))) or 0)
 
-    def get(self, actor: Actor, step_down_id: int) -> StepDownDetail:
-        """One step-down: family, decision, agency checks (restricted answers withheld), history."""
+    def get(self, actor: Actor, step_down_id: int, audit_open: bool = True) -> StepDownDetail:
+        """One step-down: family, decision, agency checks (restricted answers withheld), history.
+
+        Refused (audited) outside the reader's access rules; each opening audited."""
+        self.require_record(actor, "stepdown.read", "step_down", step_down_id, step_down_reference(step_down_id))
+        detail = self._detail(actor, step_down_id)
+        if audit_open:
+            self.audit_read(actor, "stepdown.read", "step_down", step_down_id,
+                            f"opened step-down {step_down_reference(step_down_id)}")
+        return detail
+
+    def _detail(self, actor: Actor, step_down_id: int) -> StepDownDetail:
         now = self.ctx.now()
         with self.read(actor, "stepdown.read") as s:
             sd = s.scalar(
@@ -214,7 +224,9 @@ class StepDownReads(Service):
         """The step-down form for the receiving team, as ``actor`` may read it."""
         from mashdesk.stepdown.documents import build_step_down_form
 
-        detail = self.get(actor, step_down_id)
+        detail = self.get(actor, step_down_id, audit_open=False)
+        self.audit_read(actor, "stepdown.read", "step_down", step_down_id,
+                        f"built the step-down form {step_down_reference(step_down_id)}", document="step_down_form")
         return build_step_down_form(
             detail,
             self.config,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Agency, Person, StrategyDiscussion, User
@@ -43,11 +43,11 @@ def due_text(calendar: WorkingCalendar, d: StrategyDiscussion, now: datetime) ->
 
 
 def discussion_rows(s: Session, calendar: WorkingCalendar, group: str | None, now: datetime,
-                    limit: int = 500) -> list[DiscussionRow]:
-    """Discussions of one list (``GROUPS``; all without), the most pressing first."""
+                    limit: int = 500, scope: ColumnElement[bool] | None = None) -> list[DiscussionRow]:
+    """Discussions of one list (``GROUPS``; all without), the most pressing first (within ``scope``)."""
     if group is not None and group not in GROUPS:
         raise InputError(f"list: {group!r} is not one of {', '.join(GROUPS)}", "group")
-    stmt = select(StrategyDiscussion)
+    stmt = select(StrategyDiscussion) if scope is None else select(StrategyDiscussion).where(scope)
     if group == "held":
         stmt = stmt.where(StrategyDiscussion.status.in_(HELD)).order_by(
             StrategyDiscussion.held_at.desc(), StrategyDiscussion.id.desc()

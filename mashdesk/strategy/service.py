@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from db.models import Agency, Contact, ContactPerson, Decision, StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion, User
 from db.references import discussion_reference
-from mashdesk import permissions
+from mashdesk import access
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor, AppContext, Service, WriteScope
@@ -128,12 +128,19 @@ class StrategyService(Service):
         """Discussions of one list (``GROUPS``; all without), the most pressing first."""
         now = self.ctx.now()
         with self.read(actor, "strategy.read") as s:
-            return discussion_rows(s, self.calendar, group, now, limit)
+            return discussion_rows(s, self.calendar, group, now, limit,
+                                   access.clause(actor, "strategy_discussion", StrategyDiscussion.id))
 
-    def get(self, actor: Actor, discussion_id: int) -> DiscussionDetail:
+    def get(self, actor: Actor, discussion_id: int, audit_open: bool = True) -> DiscussionDetail:
+        """One discussion, refused (audited) outside the reader's access rules; each opening audited."""
         now = self.ctx.now()
+        self.require_record(actor, "strategy.read", "strategy_discussion", discussion_id, discussion_reference(discussion_id))
         with self.read(actor, "strategy.read") as s:
-            return discussion_detail(s, self.calendar, discussion_id, now)
+            detail = discussion_detail(s, self.calendar, discussion_id, now)
+        if audit_open:
+            self.audit_read(actor, "strategy.read", "strategy_discussion", discussion_id,
+                            f"opened strategy discussion {discussion_reference(discussion_id)}")
+        return detail
 
     # -- convening and recording -----------------------------------------------------------------------
     def convene(self, actor: Actor, contact_id: int, reason: str) -> int:
@@ -365,7 +372,7 @@ class StrategyService(Service):
         While the pack would hold exactly what the one built last for this reader holds, that one is
         returned: no new build, no audit event. ``fresh`` builds it again all the same (on request).
         """
-        permissions.require(actor.role, "pack.build", actor.username)
+        self.require_record(actor, "pack.build", "strategy_discussion", discussion_id, discussion_reference(discussion_id))
         with self.read(actor, "strategy.read") as s:
             pack, withheld = gather_pack(s, discussion_id, actor, self.ctx.now())
         key, content = (discussion_id, actor.user_id), pack_key(pack)

@@ -7,7 +7,8 @@ sources of suggestions and deadlines.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -15,12 +16,13 @@ from sqlalchemy.orm import Session
 from db.models import Agency, AgencyCheck, Contact, Decision, ReferrerFeedback, ThresholdAssessment, User
 from db.models.contacts import RAG_RANK
 from db.references import contact_reference
-from mashdesk import codes
+from mashdesk import access, codes
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor, Service, WriteScope
 from mashdesk.documents.delivery import DocumentOf
 from mashdesk.errors import InputError, NotFound, PermissionDenied
+from mashdesk.rulesets.versions import engine_in_force
 from mashdesk.triage import threshold, workflow
 from mashdesk.triage.checks import add_agency_checks
 from mashdesk.triage.views import (
@@ -32,27 +34,33 @@ from mashdesk.triage.views import (
     FeedbackLetterFacts,
     ThresholdInput,
 )
-from mashdesk.rulesets.versions import engine_in_force
 from rules import Ruleset, TriageResult
 from rules.replay import facts_record
 
 
 class TriageService(Service):
+    @contextmanager
+    def _reading(self, actor: Actor, contact_id: int) -> Iterator[Session]:
+        """A read of one contact, refused (and audited) outside the reader's access rules."""
+        self.require_record(actor, "contact.read", "contact", contact_id, contact_reference(contact_id))
+        with self.read(actor, "contact.read") as s:
+            yield s
+
     # -- the threshold --------------------------------------------------------------------------
     def child_facts(self, actor: Actor, contact_id: int) -> list[ChildFacts]:
         """The children of a contact with what the record knows of their history."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             contact = _contact(s, contact_id)
             return threshold.child_facts(s, contact)
 
     def ruleset_for(self, actor: Actor, contact_id: int) -> Ruleset:
         """The ruleset version in force when the contact was received: its indicators, levels and outcomes."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             return engine_in_force(s, _contact(s, contact_id).received_at).ruleset
 
     def preview(self, actor: Actor, contact_id: int, data: ThresholdInput) -> TriageResult:
         """The engine's suggestion for ``data`` (nothing is written): for the live threshold panel."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             contact = _contact(s, contact_id)
             return threshold.run_engine(s, contact, threshold.child_facts(s, contact), data)
 
@@ -79,14 +87,14 @@ class TriageService(Service):
 
     def latest_assessments(self, actor: Actor, contact_id: int) -> dict[int, AssessmentView]:
         """The threshold's last suggestion per child, by person id."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             return {pid: threshold.assessment_view(a)
                     for pid, a in threshold.latest_assessments(s, contact_id).items()}
 
     # -- screening and allocation ---------------------------------------------------------------
     def suggested_rag(self, actor: Actor, contact_id: int) -> str:
         """The ruleset's RAG for what is recorded so far (red if the child may need protection now)."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             contact = _contact(s, contact_id)
             return threshold.suggested_rag(s, contact)
 
@@ -269,7 +277,7 @@ class TriageService(Service):
 
     def decisions(self, actor: Actor, contact_id: int) -> list[DecisionView]:
         """The decisions on a contact's children, but those proposed again since."""
-        with self.read(actor, "contact.read") as s:
+        with self._reading(actor, contact_id) as s:
             rows = s.scalars(select(Decision).where(Decision.contact_id == contact_id,
                                                     Decision.status != "superseded").order_by(Decision.id))
             return [DecisionView(d.person_id, d.level, d.outcome, d.primary_need, d.status, d.override_reason,
@@ -277,7 +285,11 @@ class TriageService(Service):
 
     # -- what may be done now ----------------------------------------------------------------------
     def allowed_actions(self, actor: Actor, contact_id: int) -> tuple[workflow.ContactAction, ...]:
-        """What ``actor`` may do to the contact now, by the workflow's table (for the contact view)."""
+        """What ``actor`` may do to the contact now, by the workflow's table (for the contact view);
+        nothing on a contact outside the reader's access rules."""
+        with self.ctx.direct() as conn:
+            if access.may_open(conn, actor, "contact", contact_id) is False:
+                return ()
         with self.read(actor, "contact.read") as s:
             status = s.scalar(select(Contact.status).where(Contact.id == contact_id))
             if status is None:

@@ -20,14 +20,15 @@ from mashdesk.cli import build_parser, run
 from mashdesk.demo import build_demo
 
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
-COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
+COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "audit access", "triage", "due", "import persons",
             "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
-            "meeting minutes", "missing list", "export annex-a", "report digest"}
+            "meeting minutes", "missing list", "connect", "export annex-a", "report digest"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
     "audit checkpoint": [],
     "audit export": ["--from", "2026-11-01", "--to", "2026-11-30", "--out", "extract.json"],
+    "audit access": ["--person", "1"],
     "import persons": ["people.csv"],
     "match": ["--first-name", "A", "--last-name", "B"],
     "pack strategy": ["--discussion", "1", "--out", "pack.pdf"],
@@ -46,6 +47,7 @@ OTHER_ARGUMENTS = {
     "demo": ["--contacts", "3"],
     "triage": ["contact.json"],
     "due": ["decision_red", "2026-12-24T16:30"],
+    "connect": ["postgresql://mash@127.0.0.1/team"],
 }
 ORDERS = pytest.mark.parametrize("order", ["before", "after"])
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none"
@@ -202,12 +204,12 @@ def test_pack_strategy(ctx, db_url, order, tmp_path, monkeypatch, capsys):
     with ctx.session_factory() as s:
         discussion = s.scalar(select(func.min(StrategyDiscussion.id)))
     out = tmp_path / "pack.pdf"
-    argv = _argv(order, "pack strategy", ["--db", db_url, "--as", "demo.education"],
+    argv = _argv(order, "pack strategy", ["--db", db_url, "--as", "demo.police"],  # police attend every one
                  ["--discussion", str(discussion), "--out", str(out)])
     assert run(argv) == 0
     assert json.loads(capsys.readouterr().out) == {"discussion": discussion, "out": str(out),
                                                    "bytes": out.stat().st_size}
-    assert _audited(ctx, "pack.save", "demo.education") == 1
+    assert _audited(ctx, "pack.save", "demo.police") == 1
 
 
 TRIAGE = {"received_at": "2026-12-24T16:30:00",

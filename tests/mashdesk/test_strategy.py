@@ -30,8 +30,10 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def _audits(ctx, action: str) -> int:
+    """Audited events of ``action``, refused attempts (also recorded) aside."""
     with ctx.session_factory() as s:
-        return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+        return s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == action, ~AuditEvent.summary.startswith("refused")))
 
 
 def _two_child_contact(ctx, actors, clock) -> int:
@@ -161,6 +163,9 @@ def test_the_pack_is_marked_on_every_page_and_redacted_for_each_reader(ctx, acto
     _answer(ctx, contact_id, "health", "Known to the health visitor; no concerns.", False, clock())
     service = StrategyService(ctx)
     discussion_id = service.convene(actors["manager"], contact_id, "Disclosure at school.")
+    with pytest.raises(PermissionDenied, match="involve a school"):  # education was not asked: not its pack
+        service.build_pack(actors["education"], discussion_id)
+    _answer(ctx, contact_id, "education", "Attends Ash Primary; attendance good.", False, clock())
     police = "\n".join(pages := _pages(service.build_pack(actors["police"], discussion_id)))
     education = "\n".join(_pages(service.build_pack(actors["education"], discussion_id)))
     for number, text in enumerate(pages, start=1):

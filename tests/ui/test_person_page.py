@@ -181,5 +181,7 @@ def test_the_atlas_markers_tab_shows_the_teams_intelligence_as_each_reader_may_s
     assert "Child criminal exploitation: high concern, from Police intelligence" in text
     assert "Child sexual exploitation: detail restricted" in text and "Youth worker" not in text
     QApplication.closeAllWindows()
+    # Police open the people of the contacts they referred or were asked about (mashdesk.access).
+    ContactService(ctx).create_contact(actors["practitioner"], police_notification(ctx.now(), lily))
     view, _ = _open_lily(qtbot, ctx, actors["police"])
     assert "Youth worker" in view.page.atlas.text()  # police may read the restricted detail

@@ -24,6 +24,7 @@ from mashdesk.drafts import DraftService
 from mashdesk.people.record import PersonRecordService
 from mashdesk.people.service import PeopleService, PersonInput
 from mashdesk.people.views import PersonHistory
+from mashdesk.services.access_log import AccessLogService
 from ui.formatting import local_date, local_time
 from ui.people.merge_dialog import MergeDialog
 from ui.people.person_page import PersonPage
@@ -53,11 +54,12 @@ class PeopleView(QWidget):
     person_shown = Signal(int)
 
     def __init__(self, service: PeopleService, actor: Actor, record: PersonRecordService,
-                 drafts: DraftService, atlas: AtlasService | None = None, parent: QWidget | None = None) -> None:
+                 drafts: DraftService, atlas: AtlasService | None = None, parent: QWidget | None = None,
+                 access_log: AccessLogService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("peopleView")
         self.service, self.actor = service, actor
-        self.page = PersonPage(record, drafts, actor, atlas)
+        self.page = PersonPage(record, drafts, actor, atlas, access_log=access_log)
         self.current: PersonHistory | None = None
         self.marked: PersonHistory | None = None
         self.search = PersonSearchPanel(service, actor)
@@ -98,7 +100,8 @@ class PeopleView(QWidget):
 
     @classmethod
     def for_context(cls, ctx: AppContext, actor: Actor) -> PeopleView:
-        return cls(PeopleService(ctx), actor, PersonRecordService(ctx), DraftService(ctx), AtlasService(ctx))
+        return cls(PeopleService(ctx), actor, PersonRecordService(ctx), DraftService(ctx), AtlasService(ctx),
+                   access_log=AccessLogService(ctx))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

@@ -3,7 +3,7 @@
 Opened with Enter on a person found in the People view (Ctrl+7), and with Ctrl+Shift+P from
 an open contact. Tabs (Alt + the underlined letter, or Ctrl+Tab): De&tails (Alt+T), &Names
 (Alt+N), Add&resses (Alt+R), Relat&ionships (Alt+I), Histor&y (Alt+Y), C&ontacts (Alt+O),
-Atlas markers. In Details, Alt+E ethnicity, Alt+G religion, Alt+S school; Tab goes down the
+Atlas markers, Access &log (Alt+L: who looked at the record, for managers and administrators). In Details, Alt+E ethnicity, Alt+G religion, Alt+S school; Tab goes down the
 fields. Ctrl+S saves the details; each save is one audited change refused if someone else
 changed the person since it was shown. What is typed is kept as a draft every few seconds
 and offered back when the same person is opened again.
@@ -31,7 +31,10 @@ from mashdesk.drafts import DraftService
 from mashdesk.errors import InputError, MashDeskError
 from mashdesk.people.record import PersonRecordService
 from mashdesk.people.views import PersonRecord
+from mashdesk.services.access_log import AccessLogService
 from ui.autosave import Autosaver
+from ui.people.access_log_tab import TITLE as ACCESS_LOG_TITLE
+from ui.people.access_log_tab import AccessLogTab
 from ui.people.person_details_form import PersonDetailsForm
 from ui.people.person_sections import AddressesTab, Change, HistoryTab, NamesTab, RelationshipsTab
 
@@ -45,7 +48,8 @@ class PersonPage(QWidget):
     changed = Signal(int)
 
     def __init__(self, service: PersonRecordService, drafts: DraftService, actor: Actor,
-                 atlas: AtlasService | None = None, parent: QWidget | None = None) -> None:
+                 atlas: AtlasService | None = None, parent: QWidget | None = None,
+                 access_log: AccessLogService | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("personPage")
         self.service, self.drafts, self.actor = service, drafts, actor
@@ -96,6 +100,12 @@ class PersonPage(QWidget):
             self.tabs.addTab(widget, title)
         self._atlas_index = self.tabs.addTab(self.atlas, "Atlas markers")
         self.tabs.setTabVisible(self._atlas_index, self.atlas_service is not None)
+        #: Who looked at the record: for managers and administrators, read when its tab is shown.
+        self.access_log = (AccessLogTab(access_log, actor) if access_log is not None and actor.may("audit.read")
+                           else None)
+        if self.access_log is not None:
+            self.tabs.addTab(self.access_log, ACCESS_LOG_TITLE)
+            self.tabs.currentChanged.connect(self._show_access_log)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -128,6 +138,10 @@ class PersonPage(QWidget):
         self.atlas.setText("\n".join(f"• {m.line}" for m in markers) if markers else NO_MARKERS)
         self.tabs.setTabText(self._atlas_index, f"Atlas markers ({len(markers)})" if markers else "Atlas markers")
 
+    def _show_access_log(self) -> None:
+        if self.access_log is not None and self.record is not None and self.tabs.currentWidget() is self.access_log:
+            self.access_log.show_person(self.record.person_id)
+
     # -- showing ----------------------------------------------------------------------------------
     def load(self, person_id: int) -> None:
         """Open ``person_id`` (raises :class:`MashDeskError`, e.g. a restricted record, to the caller)."""
@@ -158,6 +172,7 @@ class PersonPage(QWidget):
         self.addresses.show_record(r, self.service, self.actor)
         self.relationships.show_record(r, self.service, self.actor)
         self.history.show_record(r)
+        self._show_access_log()
 
     def focus_first(self) -> None:
         self.tabs.setCurrentIndex(0)

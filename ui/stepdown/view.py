@@ -268,7 +268,7 @@ class StepDownsView(QWidget):
             self.refresh()
             return
         self.refresh()
-        now = self.service.get(self.actor, acted.id)
+        now = self.service.get(self.actor, acted.id, audit_open=False)
         gone = "" if acted.id in [r.id for r in self.rows] else " (it has left this list)"
         up = (
             f": new contact {now.stepped_up_reference} is in the MASH queue"

@@ -56,7 +56,7 @@ def test_known_child_search_and_contact_show_markers_as_the_reader_may_see_them(
 
     assert seen("practitioner") == ("Atlas: County lines (restricted)", "Atlas: Missing, medium")
     assert seen("police") == ("Atlas: County lines, high", "Atlas: Missing, medium")
-    detail = ContactService(ctx).get(actors["health"], contact)
+    detail = ContactService(ctx).get(actors["practitioner"], contact)
     assert [p.atlas for p in detail.people if p.person_id == child] == [
         ("Atlas: County lines (restricted)", "Atlas: Missing, medium")]
 

@@ -32,7 +32,8 @@ def restricted(ctx, actors):  # type: ignore[no-untyped-def]
 def _attempts(ctx, pid):  # type: ignore[no-untyped-def]
     with ctx.session_factory() as s:
         return list(s.execute(select(AuditEvent.username, AuditEvent.summary).where(
-            AuditEvent.entity == "person", AuditEvent.entity_id == pid, AuditEvent.action == "person.read")))
+            AuditEvent.entity == "person", AuditEvent.entity_id == pid, AuditEvent.action == "person.read",
+            AuditEvent.summary.contains("restricted record"))))
 
 
 @pytest.mark.parametrize("role", sorted(r for r in ROLES if r != "admin"))
