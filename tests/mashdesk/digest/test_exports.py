@@ -118,7 +118,10 @@ def test_only_managers_and_administrators_export(ctx, front_door, signed, tmp_pa
     assert run(["report", "digest", *signed, f"test.{role}", *PERIOD, "--out", str(digest)]) == 1
     assert "may not" in capsys.readouterr().err
     assert not list(folder.iterdir())
-    assert _exports(ctx, "export.returns") == _exports(ctx, "digest.export") == []
+    for action in ("export.returns", "digest.read"):  # only the refusal is recorded, no file
+        events = _exports(ctx, action)
+        assert events and all(e.detail.get("refused") and "sha256" not in e.detail for e in events)
+    assert _exports(ctx, "digest.export") == []
 
 
 @pytest.mark.parametrize(("command", "argv", "named"), [
