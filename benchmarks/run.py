@@ -240,6 +240,9 @@ def main() -> int:
     from missing_bench import missing_timings
 
     results.update(missing_timings(db, _median_ms))
+    from digest_bench import digest_timings
+
+    results.update(digest_timings(db, _median_ms))
     results["take_next_per_s"] = take_next_per_s()
 
     from triage_bench import triage_children_per_s

@@ -124,6 +124,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: A signed extract of the trail for an investigation.
     "audit.export": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),
+    #: The performance digest (figures and the records behind them), and saving it as a PDF or workbook.
+    "digest.read": frozenset({"admin", "manager"}),
+    "digest.export": frozenset({"admin", "manager"}),
     "demo.load": frozenset({"admin"}),
     #: Threshold of Need versions: see them and their differences, replay a proposal over stored assessments,
     #: the consistency report; loading a file and setting when it takes effect are the administrator's.

@@ -25,6 +25,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("missing", "Missing", "Ctrl+8"),
     ("consultations", "Consultations", "Ctrl+9"),
     ("ruleset", "Ruleset", "Ctrl+0"),
+    ("dashboard", "Dashboard", "F7"),
     ("users", "Users", "F9"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
@@ -39,6 +40,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "missing": "missing.read",
     "consultations": "consultation.read",
     "ruleset": "ruleset.read",
+    "dashboard": "digest.read",
     "users": "user.manage",
 }
 
@@ -98,6 +100,12 @@ def _consultations_view(ctx: AppContext, actor: Actor) -> QWidget:
     return build_view(ctx, actor)
 
 
+def _dashboard_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.reports.dashboard_view import build_view
+
+    return build_view(ctx, actor)
+
+
 def _users_view(ctx: AppContext, actor: Actor) -> QWidget:
     from mashdesk.accounts.service import UserService
     from ui.accounts.users_view import UsersView
@@ -118,6 +126,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "missing": _missing_view,
     "consultations": _consultations_view,
     "ruleset": ruleset_view,
+    "dashboard": _dashboard_view,
     "users": _users_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
@@ -127,5 +136,6 @@ REST_MODULES = (
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view", "mashdesk.meeting.service",
     "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view", "ui.missing.view",
-    "ui.consultations.view", "ui.accounts.users_view",
+    "ui.consultations.view", "mashdesk.digest.service", "ui.reports.dashboard_view",
+    "ui.accounts.users_view",
 )

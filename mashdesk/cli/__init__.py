@@ -28,12 +28,14 @@ COMMAND_MODULES = (
     "mashdesk.cli.missing",
     "mashdesk.cli.connect",
     "mashdesk.cli.users",
+    "mashdesk.cli.export",
+    "mashdesk.cli.report",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
 COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
-                 "meeting", "missing", "connect", "user")
+                 "meeting", "missing", "connect", "user", "export", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,7 @@ def consultation_figures(session: Session, start: datetime, end: datetime) -> Co
     by_outcome = session.execute(select(c.outcome, func.count()).where(*period).group_by(c.outcome)
                                  .order_by(func.count().desc(), c.outcome)).all()
     # A call "became a contact" when a contact linked to it was made within 7 days of the call.
-    days = _days_between(session, Contact.created_at, c.at)
+    days = days_between(session, Contact.created_at, c.at)
     within = session.scalar(select(func.count(func.distinct(Contact.consultation_id)))
                             .join(c, c.id == Contact.consultation_id)
                             .where(*period, days <= BECAME_CONTACT_WITHIN.total_seconds() / 86400)) or 0
@@ -43,7 +43,7 @@ def consultation_figures(session: Session, start: datetime, end: datetime) -> Co
                                tuple((o, int(n)) for o, n in by_outcome), int(within), int(minutes or 0))
 
 
-def _days_between(session: Session, later: object, earlier: object) -> ColumnElement[float]:
+def days_between(session: Session, later: object, earlier: object) -> ColumnElement[float]:
     """Days from ``earlier`` to ``later`` in SQL (SQLite keeps UTC text, PostgreSQL timestamptz)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.julianday(later) - func.julianday(earlier)

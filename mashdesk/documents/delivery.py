@@ -20,7 +20,7 @@ from typing import Any
 
 from mashdesk import permissions, validators
 from mashdesk.context import Actor, Service
-from mashdesk.documents.output import fingerprint, pdf_target
+from mashdesk.documents.output import file_target, fingerprint
 from mashdesk.errors import InputError, MashDeskError
 
 
@@ -49,9 +49,11 @@ _CHOSEN_BADLY = frozenset({errno.EACCES, errno.EPERM, errno.ENOENT, errno.EISDIR
 class DocumentDelivery(Service):
     """Where documents go: to a file or a printer, each audited with the document's fingerprint."""
 
-    def save(self, actor: Actor, doc: DocumentOf, pdf: bytes, path: str | Path) -> Path:
-        """Write ``pdf`` to ``path`` (refused, naming the file, unless a .pdf in a folder that exists)."""
-        return self.save_file(actor, doc, pdf, pdf_target(path))
+    def save(self, actor: Actor, doc: DocumentOf, pdf: bytes, path: str | Path,
+             suffixes: tuple[str, ...] = (".pdf",)) -> Path:
+        """Write ``pdf`` (or another document's bytes) to ``path``: refused, naming the file, unless it ends in
+        one of ``suffixes`` in a folder that exists."""
+        return self.save_file(actor, doc, pdf, file_target(path, suffixes))
 
     def save_file(self, actor: Actor, doc: DocumentOf, data: bytes, target: Path) -> Path:
         """Write ``data`` to ``target`` (already checked), then record it saved; or record why it was not."""

@@ -11,9 +11,15 @@ from mashdesk.errors import InputError
 
 def pdf_target(path: str | Path) -> Path:
     """The file a PDF is to be saved as; refused (naming the field) unless it ends in .pdf in a folder that exists."""
+    return file_target(path, (".pdf",))
+
+
+def file_target(path: str | Path, suffixes: tuple[str, ...]) -> Path:
+    """The file a document is to be saved as; refused (naming the field) unless it ends in one of ``suffixes``
+    in a folder that exists."""
     target = Path(path)
-    if target.suffix.lower() != ".pdf":
-        raise InputError(f"file: {validators.cut(target.name)} must end in .pdf", "out")
+    if target.suffix.lower() not in suffixes:
+        raise InputError(f"file: {validators.cut(target.name)} must end in {' or '.join(suffixes)}", "out")
     if not target.parent.is_dir():
         raise InputError(f"file: the folder {validators.cut(str(target.parent))} does not exist", "out")
     return target

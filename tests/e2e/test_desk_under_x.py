@@ -102,6 +102,8 @@ def test_a_person_reaches_every_view_by_keyboard_opens_a_contact_and_quits(tmp_p
                                                   "Report a missing child"]))
         screen.press("ctrl+9", "consultations", Expect([r"\b\d+ calls?\b", "Caller", "Outcome", "School"]))
         screen.press("ctrl+0", "ruleset", Expect(["Threshold of Need rulesets", "in force", "Show differences"]))
+        screen.press("F7", "dashboard", Expect(["Performance dashboard", "This period", "Period before",
+                                                "Contacts by source"]))
         screen.press("ctrl+1", "queue-again", Expect([QUEUE_COUNT, first_contact]))
         # Enter opens the selected contact: its reference heads the contact view.
         in_contact = Expect([first_contact, "Concern, in the referrer.s words", "Threshold of Need"],

@@ -23,7 +23,8 @@ from mashdesk.demo import build_demo
 COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "audit access", "triage", "due",
             "import persons", "match", "pack strategy", "handover", "rules replay", "rules consistency",
             "meeting agenda", "meeting minutes", "missing list", "connect", "user add", "user list",
-            "user deactivate", "user reactivate", "user reset", "user role", "user unlock"}
+            "user deactivate", "user reactivate", "user reset", "user role", "user unlock",
+            "export annex-a", "report digest"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -46,6 +47,8 @@ ACTOR_ARGUMENTS = {
     "user reset": ["test.edt"],
     "user role": ["test.edt", "manager"],
     "user unlock": ["test.edt"],
+    "export annex-a": ["--from", "2026-10-01", "--to", "2026-10-31", "--out", "annex-a.xlsx"],
+    "report digest": ["--from", "2026-10-01", "--to", "2026-10-31"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {

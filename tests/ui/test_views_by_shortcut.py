@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from mashdesk.demo import DEMO_USERS
 from mashdesk.services.auth import AuthService
 from mashdesk.contacts.queue import QueueService
+from mashdesk.digest.service import DigestService
 from mashdesk.consultations.service import ConsultationService
 from mashdesk.handover.service import HandoverService
 from mashdesk.meeting.service import MeetingService
@@ -139,12 +140,20 @@ def check_users(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-d
     listed = UserService(ctx).users(actor)
     assert view.table.rowCount() == len(listed) > 0
     assert view.table.item(0, 0).text() == listed[0].username
+def check_dashboard(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "dashboard", timeout=30_000)
+    digest = DigestService(ctx).digest(actor, *view._period())
+    assert view.figures.rowCount() == len(digest.lines) + len({line.section for line in digest.lines})
+    assert view.figures.item(0, 0).text() == digest.lines[0].section_title
+    assert [view.figures.item(1, c).text() for c in range(3)] == \
+        [digest.lines[0].label, digest.lines[0].current.text(), digest.lines[0].previous.text()]
 
 
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
           "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
-          "consultations": check_consultations, "users": check_users}
+          "consultations": check_consultations, "users": check_users,
+          "dashboard": check_dashboard}
 
 
 def test_every_main_view_has_a_check() -> None:

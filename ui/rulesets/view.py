@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.references import contact_reference
 from mashdesk.clock import LONDON
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
 from mashdesk.rulesets.service import RulesetService
-from db.references import contact_reference
 from mashdesk.rulesets.views import CaseRef, ChangedCase, RulesetDiff, VersionView
 from ui.formatting import local_time
 from ui.rulesets.consistency_panel import ConsistencyPanel
 from ui.rulesets.replay_panel import ReplayPanel
-from ui.rulesets.task import Task
+from ui.rulesets.task import Runner
 
 COLUMNS = ("Version", "Title", "Status", "In force from", "Loaded", "By", "SHA-256")
 
@@ -55,8 +55,8 @@ class RulesetView(QWidget):
         super().__init__(parent)
         self.service, self.actor = service, actor
         self.versions: tuple[VersionView, ...] = ()
-        self._task: Task | None = None
-        self._running: set[Task] = set()
+        self._message = ""
+        self.runner = Runner(self._start, self._end, self._progressed)
         heading = QLabel("<h2>Threshold of Need rulesets</h2>")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setAccessibleName("Ruleset versions and when each is in force")
@@ -234,27 +234,21 @@ class RulesetView(QWidget):
         self._run("Counting decisions…", lambda _: self.service.consistency(self.actor, start, end), self._reported)
 
     def _run(self, message: str, work: Any, done: Any) -> None:
-        if self._task is not None:
-            return
-        self.status.setText(message)
+        self._message = message
+        self.runner.run(work, done, self._failed)
+
+    def _start(self) -> None:
+        self.status.setText(self._message)
         self.progress.setRange(0, 0)
         self.progress.show()
         for button in (self.replay_button, self.consistency_button):
             button.setEnabled(False)
-        task = self._task = Task(work)
-        self._running.add(task)
-        task.progressed.connect(self._progressed)
-        task.succeeded.connect(lambda result: (self._end(), done(result)))
-        task.failed.connect(lambda error: (self._end(), self._failed(error)))
-        task.finished.connect(lambda: (self._running.discard(task), task.deleteLater()))
-        task.start()
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
 
     def _end(self) -> None:
-        self._task = None
         self.progress.hide()
         for button in (self.replay_button, self.consistency_button):
             button.setEnabled(True)
