@@ -48,6 +48,9 @@ class Contact(Versioned, Base):
         Index("ix_contacts_due", "decision_due_at"),
         Index("ix_contacts_allocated_status", "allocated_to_id", "status"),
         Index("ix_contacts_rag_rank_received", "rag_rank", "received_at"),
+        # Covers every contact figure of the performance digest: a period's contacts are read from the index.
+        Index("ix_contacts_digest", "received_at", "cin_source", "rag", "outcome", "decided_late",
+              "is_re_referral"),
         Index("ix_contacts_children", "children_display"),
         Index("ix_contacts_source", "cin_source", "received_at"),
         Index("ix_contacts_consultation", "consultation_id"),
@@ -192,7 +195,11 @@ class Decision(Versioned, Base):
     """The practitioner's decision for one child, and the manager's authorisation of it."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_status", "status"),)
+    __table_args__ = (
+        Index("ix_decisions_status", "status"),
+        # The digest's threshold overrides: a period's decisions, with what was decided, from the index.
+        Index("ix_decisions_decided", "decided_at", "assessment_id", "level", "outcome"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Integer, case, func, literal_column, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import Decision, ThresholdAssessment
@@ -25,19 +25,26 @@ def _bounds(m: Measure, period: Period) -> tuple[Any, Any]:
 
 
 def _counts(session: Session, m: Measure, period: Period, before: Period) -> dict[tuple[bool, str], Count]:
-    """(in this period?, group) → the figure, from one query over both periods."""
+    """(in this period?, group) → the figure, from one query over both periods.
+
+    The query groups by the figure's group alone and tells the periods apart by sums, so each group is
+    one pass over the records (a grouping by period as well costs a sort of every record on SQLite)."""
     start, end = _bounds(m, period)
     first, _ = _bounds(m, before)
     counted = case((m.counted, 1), else_=0) if m.counted is not None else literal_column("0")
     group = m.group if m.group is not None else literal_column("''")
     inner = (select(case((m.at >= start, 1), else_=0).label("now"), group.label("g"), counted.label("c"))
              .select_from(m.source).where(m.at >= first, m.at < end, *m.where).subquery())
-    rows = session.execute(select(inner.c.now, inner.c.g, func.count(), func.sum(inner.c.c).cast(Integer))
-                           .group_by(inner.c.now, inner.c.g)).all()
+    now, c = inner.c.now, inner.c.c
+    rows = session.execute(select(inner.c.g, func.count(), func.sum(now), func.sum(c), func.sum(now * c))
+                           .group_by(inner.c.g)).all()
     out = {}
-    for now, g, n, c in rows:
-        key = (bool(now), "" if g is None else str(g))
-        out[key] = Count(int(c or 0), int(n)) if m.counted is not None else Count(int(n))
+    for g, n, n_now, c_all, c_now in rows:
+        n, n_now, c_all, c_now = int(n), int(n_now or 0), int(c_all or 0), int(c_now or 0)
+        for here, total, value in ((True, n_now, c_now), (False, n - n_now, c_all - c_now)):
+            if total:
+                key = (here, "" if g is None else str(g))
+                out[key] = Count(value, total) if m.counted is not None else Count(total)
     return out
 
 
