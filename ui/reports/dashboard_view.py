@@ -1,12 +1,16 @@
 """The Dashboard (F7): the performance digest for a period beside the period before, a chart of the chosen
-section, and the records behind a figure (Enter), from which Enter opens the record's contact.
+section, and the records behind a figure (Enter), from which Enter opens the record's contact. Alt+A
+exports Ofsted's Annex A for the period in From and to, through the audited service of
+``mashdesk export annex-a``.
 
-The digest and every list are read on a worker thread, so the window goes on working meanwhile.
+The digest, every list and the Annex A workbook are worked out on a worker thread, so the window goes on
+working meanwhile.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -32,6 +36,7 @@ from mashdesk.digest.service import DigestService
 from mashdesk.digest.views import Digest, Drill, DrillRecord
 from mashdesk.digest.workflow import default_period
 from mashdesk.errors import MashDeskError
+from mashdesk.returns.annex_a import AnnexAService, counts
 from ui.formatting import local_time
 from ui.meeting.layout import list_table
 from ui.reports.dashboard_chart import SectionChart
@@ -86,14 +91,18 @@ class DashboardView(QWidget):
     drilled = Signal()
     #: Work has started on the worker (the progress bar shows; Go waits).
     working = Signal()
+    #: The Annex A workbook is written (its path).
+    exported = Signal(object)
 
-    def __init__(self, service: DigestService, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, service: DigestService, actor: Actor, parent: QWidget | None = None,
+                 returns: AnnexAService | None = None) -> None:
         super().__init__(parent)
         self.service, self.actor = service, actor
+        self.returns = returns or AnnexAService(service.ctx)
         self.digest: Digest | None = None
         self.drill: Drill | None = None
         self._message = ""
-        self.runner = Runner(self._start, self._end)
+        self.runner = Runner(self._start, self._end, self._progressed)
         period = default_period(service.ctx.calendar.localize(service.ctx.now()).date())
         self.start, self.end = QDateEdit(calendarPopup=True), QDateEdit(calendarPopup=True)
         for edit, day, name in ((self.start, period.first, "First day of the period"),
@@ -104,6 +113,9 @@ class DashboardView(QWidget):
         self.show_button = QPushButton("&Go", clicked=self.refresh)
         self.save_button = QPushButton("Save as PDF or &workbook…", clicked=self.save)
         self.save_button.setEnabled(actor.may("digest.export"))
+        self.annex_button = QPushButton("Export &Annex A…", clicked=self.export_annex_a)
+        self.annex_button.setToolTip("Ofsted's Annex A, Lists 1 to 3, for the period in From and to (Alt+A)")
+        self.annex_button.setEnabled(actor.may("export.returns"))
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Working out the figures")
         self.progress.setMaximumWidth(160)
@@ -136,7 +148,7 @@ class DashboardView(QWidget):
 
         bar = QHBoxLayout()
         for w in (labelled("Fro&m", self.start), self.start, labelled("&to", self.end), self.end,
-                  self.show_button, self.save_button, self.progress, self.status):
+                  self.show_button, self.save_button, self.annex_button, self.progress, self.status):
             bar.addWidget(w)
         bar.addStretch(1)
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -156,7 +168,8 @@ class DashboardView(QWidget):
         layout.addWidget(QLabel("<h2>Performance dashboard</h2>"))
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        order = [self.figures, self.records, self.start, self.end, self.show_button, self.save_button]
+        order = [self.figures, self.records, self.start, self.end, self.show_button, self.save_button,
+                 self.annex_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -266,6 +279,46 @@ class DashboardView(QWidget):
             return
         self.status.setText(f"Saved to {saved.name}")
 
+    def export_annex_a(self) -> None:
+        """Ofsted's Annex A for the period in From and to, read and written on the worker (the progress bar
+        counts the two steps), audited with its file name and SHA-256."""
+        if not self.actor.may("export.returns") or self.runner.task is not None:
+            return
+        first, last = self._period()
+        path = self._ask_save_file("Export Annex A", f"annex-a-{first:%Y%m%d}-{last:%Y%m%d}.xlsx",
+                                   "Excel workbook (*.xlsx)", "xlsx")
+        if not path:
+            return
+        returns, actor = self.returns, self.actor
+
+        def work(progress: Any) -> tuple[Path, dict[str, int]]:
+            progress(0, 2)
+            annex = returns.build(actor, first, last)
+            progress(1, 2)
+            saved = returns.save(actor, annex, path)
+            progress(2, 2)
+            return saved, counts(annex)
+
+        self._run(f"Writing Annex A for {first:%d %b %Y} to {last:%d %b %Y}…", work, self._annex_saved)
+
+    def _annex_saved(self, result: tuple[Path, dict[str, int]]) -> None:
+        saved, rows = result
+        self.status.setText(f"Annex A saved to {saved.name}: "
+                            + ", ".join(f"{name} {n:,} rows" for name, n in rows.items()))
+        self.exported.emit(saved)
+
+    def _ask_save_file(self, caption: str, name: str, kinds: str, suffix: str) -> str:
+        """The file a person names in Qt's own save dialog (the same on every desktop), opened in their home
+        folder, or ``""``."""
+        dialog = QFileDialog(self, caption, str(Path.home()), kinds)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setDefaultSuffix(suffix)
+        dialog.selectFile(name)
+        if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return ""
+        return dialog.selectedFiles()[0]
+
     # -- the worker --------------------------------------------------------------------------------
     def _run(self, message: str, work: Any, done: Any) -> None:
         self._message = message
@@ -277,10 +330,16 @@ class DashboardView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.show_button.setEnabled(False)
+        self.annex_button.setEnabled(False)
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
     def _end(self) -> None:
         self.progress.hide()
         self.show_button.setEnabled(True)
+        self.annex_button.setEnabled(self.actor.may("export.returns"))
 
     def _failed(self, error: Exception) -> None:
         self.status.setText(str(error))
@@ -288,4 +347,4 @@ class DashboardView(QWidget):
 
 
 def build_view(ctx: Any, actor: Actor) -> DashboardView:
-    return DashboardView(DigestService(ctx), actor)
+    return DashboardView(DigestService(ctx), actor, returns=AnnexAService(ctx))
