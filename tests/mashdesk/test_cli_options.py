@@ -314,7 +314,7 @@ def test_help_lists_the_common_options(capsys):
     with pytest.raises(SystemExit) as exit_:
         main.main(["--help"])  # the window's help, which names the commands too
     assert exit_.value.code == 0
-    text = capsys.readouterr().out
+    text = " ".join(capsys.readouterr().out.split())  # as read, whatever the line breaks
     assert "--db URL" in text and "--as USERNAME" in text and "before or after the command" in text
 
 
