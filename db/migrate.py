@@ -135,6 +135,8 @@ def upgrade(engine: Engine, now: datetime | None = None) -> UpgradeResult:
         backup = _backup_sqlite(path, current, now)
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # building an index over a large table takes longer than a save
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return UpgradeResult(current, head, backup)

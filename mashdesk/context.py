@@ -151,21 +151,23 @@ class WriteScope:
         self.audited = 0
         #: Records loaded for editing, to name who changed them if the flush finds them stale.
         self.editing: list[tuple[type[Base], int]] = []
+        self._entries: list[dict[str, Any]] = []
 
     def audit(self, entity: str, entity_id: int | None, summary: str = "", **detail: Any) -> None:
-        audit.write(
-            self.session,
-            keys=self.keys,
-            at=self.now,
-            user_id=self.actor.user_id,
-            username=self.actor.username,
-            action=self.action,
-            entity=entity,
-            entity_id=entity_id,
-            summary=summary,
-            detail=detail,
-        )
+        """Record the action's audit event; it is appended to the trail when the unit of work commits."""
+        self._entries.append({"entity": entity, "entity_id": entity_id, "summary": summary, "detail": detail})
         self.audited += 1
+
+    def append_audit(self) -> None:
+        """Append the recorded events, last thing before the commit.
+
+        The trail is a hash chain, so appends are serialised (``mashdesk.audit``); doing it
+        here, after every other change of the unit is flushed, holds that lock for the commit only.
+        """
+        for entry in self._entries:
+            audit.write(self.session, keys=self.keys, at=self.now, user_id=self.actor.user_id,
+                        username=self.actor.username, action=self.action, **entry)
+        self._entries.clear()
 
     def get(self, model: type[T], ident: int, what: str | None = None) -> T:
         obj = self.session.get(model, ident)
@@ -206,14 +208,14 @@ class Service:
     @contextmanager
     def read(self, actor: Actor, action: str) -> Iterator[Session]:
         permissions.require(actor.role, action, actor.username)
-        with self.ctx.session_factory() as session:
+        with _explained(), self.ctx.session_factory() as session:
             yield session
 
     @contextmanager
     def read_direct(self, actor: Actor, action: str) -> Iterator[Direct]:
         """A read over a plain DB-API connection, for the paths that must not wait for the ORM."""
         permissions.require(actor.role, action, actor.username)
-        with self.ctx.direct() as conn:
+        with _explained(), self.ctx.direct() as conn:
             try:
                 yield conn
             finally:
@@ -234,16 +236,33 @@ class Service:
         session = self.ctx.session_factory()
         scope = WriteScope(session, actor, action, self.ctx.now(), self.ctx.audit_keys)
         try:
-            with session.begin():
+            with _explained(), session.begin():
                 session.connection(execution_options=SQLITE_WRITE)
                 yield scope
                 if scope.audited != 1:
                     raise AuditMissing(f"action {action} recorded {scope.audited} audit events, not 1")
                 session.flush()
+                scope.append_audit()
         except StaleDataError as exc:
             raise _stale_after_conflict(self.ctx, scope.editing, what) from exc
         finally:
             session.close()
+
+
+@contextmanager
+def _explained() -> Iterator[None]:
+    """Database failures (a lock wait timed out, the server went away) become one clear error."""
+    from mashdesk.dberrors import explain
+
+    try:
+        yield
+    except MashDeskError:
+        raise
+    except Exception as exc:
+        plain = explain(exc)
+        if plain is None:
+            raise
+        raise plain from exc
 
 
 def _stale_after_conflict(

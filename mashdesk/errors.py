@@ -47,3 +47,11 @@ class StaleEditError(MashDeskError):
 
 class AuthenticationError(MashDeskError):
     """Wrong user name or password, or an inactive account."""
+
+
+class DatabaseBusy(MashDeskError):
+    """Another desk held what this action needed for longer than the desk waits; nothing was written."""
+
+
+class DatabaseUnavailable(MashDeskError):
+    """The database could not be reached, or the connection to it broke; nothing was written."""

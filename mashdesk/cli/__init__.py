@@ -67,6 +67,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except MashDeskError as exc:
         print(f"mashdesk: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a database that cannot be reached: one line, not a traceback
+        from mashdesk.dberrors import explain
+
+        plain = explain(exc)
+        if plain is None:
+            raise
+        print(f"mashdesk: {plain}", file=sys.stderr)
+        return 1
 
 
 def main() -> None:

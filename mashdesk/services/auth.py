@@ -152,14 +152,14 @@ class PendingSignIn:
         ctx = self._service.ctx
         with ctx.direct() as conn, conn.writing():
             now = ctx.now()
-            audit.write(
+            if ok and row is not None:
+                conn.execute(fastsql.SIGNED_IN, {"now": conn.timestamp(now), "id": row[0]}).close()
+            audit.write(  # last, so the trail's append lock is held for the commit only
                 conn, keys=ctx.audit_keys, at=now, user_id=row[0] if row and ok else None, username=self.username,
                 action="auth.sign_in" if ok else "auth.sign_in_failed", entity="user",
                 entity_id=row[0] if row else None,
                 summary="signed in" if ok else "sign-in refused",
             )
-            if ok and row is not None:
-                conn.execute(fastsql.SIGNED_IN, {"now": conn.timestamp(now), "id": row[0]}).close()
         if not ok or row is None:
             raise AuthenticationError("Wrong user name or password, or the account is not active.")
         return Actor(user_id=row[0], username=row[1], display_name=row[2], role=row[3], agency_code=row[6])
