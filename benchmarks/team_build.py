@@ -21,10 +21,10 @@ _PEOPLE = """
 INSERT INTO people (id, first_name, last_name, key_first, key_last, phon_first, phon_last, date_of_birth, sex,
   disabled, open_case, cp_plan_current, cp_plan_previous, is_demo, version, created_at, updated_at)
 SELECT g, (%(first)s::text[])[i], (%(last)s::text[])[j], (%(kfirst)s::text[])[i], (%(klast)s::text[])[j],
-  (%(pfirst)s::text[])[i], (%(plast)s::text[])[j], DATE '2009-01-01' + (g * 7919 %% 6000),
+  (%(pfirst)s::text[])[i], (%(plast)s::text[])[j], DATE '2009-01-01' + (g * 7919 %% 6000)::int,
   CASE WHEN g %% 2 = 0 THEN 'F' ELSE 'M' END, false, false, false, false, true, 1, now(), now()
 FROM (SELECT g, 1 + (g * 7919) %% %(nfirst)s AS i, 1 + (g * 104729) %% %(nlast)s AS j
-      FROM generate_series(1, %(n)s) g) s
+      FROM generate_series(1::bigint, %(n)s) g) s
 """
 _CONTACTS = """
 INSERT INTO contacts (id, received_at, channel, cin_source, concern, immediate_protection, consent,
