@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from db.base import Base, Versioned
     from mashdesk.audit_keys import AuditKeys
     from mashdesk.calendar import WorkingCalendar
+    from mashdesk.health import DatabaseHealth
 
 T = TypeVar("T", bound="Base")
 
@@ -70,6 +71,16 @@ class AppContext:
         self._calendar = calendar
         self._audit_keys: AuditKeys | None = None
         self._lock = threading.Lock()
+        #: The window's database check (``mashdesk.health``); None in the CLI and in tests that need none.
+        self.health: DatabaseHealth | None = None
+
+    def refuse_if_unreachable(self) -> None:
+        """Refuse at once while the database is known to be unreachable, rather than wait to time out."""
+        if self.health is not None and not self.health.reachable:
+            from mashdesk.dberrors import UNAVAILABLE_HINT
+            from mashdesk.errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable(f"The database is unreachable. {UNAVAILABLE_HINT}")
 
     @property
     def engine(self) -> Engine:
@@ -208,6 +219,7 @@ class Service:
     @contextmanager
     def read(self, actor: Actor, action: str) -> Iterator[Session]:
         permissions.require(actor.role, action, actor.username)
+        self.ctx.refuse_if_unreachable()
         with _explained(), self.ctx.session_factory() as session:
             yield session
 
@@ -215,6 +227,7 @@ class Service:
     def read_direct(self, actor: Actor, action: str) -> Iterator[Direct]:
         """A read over a plain DB-API connection, for the paths that must not wait for the ORM."""
         permissions.require(actor.role, action, actor.username)
+        self.ctx.refuse_if_unreachable()
         with _explained(), self.ctx.direct() as conn:
             try:
                 yield conn
@@ -233,6 +246,7 @@ class Service:
         from db.engine import SQLITE_WRITE
 
         permissions.require(actor.role, action, actor.username)
+        self.ctx.refuse_if_unreachable()
         session = self.ctx.session_factory()
         scope = WriteScope(session, actor, action, self.ctx.now(), self.ctx.audit_keys)
         try:

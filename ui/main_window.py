@@ -15,6 +15,7 @@ from mashdesk import __version__
 from mashdesk.errors import MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
+from ui.connection_status import ConnectionStatus
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self._clock.start()
         self.notices = NoticeCentre(bar, self)
         self.scheduler = None
+        self.connection = ConnectionStatus(self.ctx, self.db_label, bar, self)
 
     def _tick(self) -> None:
         now = self.ctx.now().astimezone(LONDON)
@@ -325,6 +327,7 @@ class MainWindow(QMainWindow):
             self.queue.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.connection.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
