@@ -29,10 +29,11 @@ FROM (SELECT g, 1 + (g * 7919) %% %(nfirst)s AS i, 1 + (g * 104729) %% %(nlast)s
 _CONTACTS = """
 INSERT INTO contacts (id, received_at, channel, cin_source, concern, immediate_protection, consent,
   consent_reason, consent_decided_by, status, rag,
-  rag_rank, decision_due_at, outcome, closed_at, decided_late, is_re_referral, children_display, source_display,
-  is_demo, version, created_at, updated_at)
+  rag_rank, decision_due_at, outcome, closed_at, decided_late, is_re_referral, children_display,
+  source_display, is_demo, version, created_at, updated_at)
 SELECT g, received, 'police_notification', '6', 'Synthetic contact for the team load run.', 'unknown',
-  'not_sought', 'Could prejudice a police investigation.', 'MASH manager', status, rag, CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END,
+  'not_sought', 'Could prejudice a police investigation.', 'MASH manager', status, rag,
+  CASE rag WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END,
   received + interval '1 day', CASE WHEN status = 'closed' THEN 'nfa' END,
   CASE WHEN status = 'closed' THEN received + interval '20 hours' END,
   CASE WHEN status = 'closed' THEN false END, false, p.first_name || ' ' || p.last_name, 'Police', true, 1,
@@ -92,7 +93,8 @@ def build(admin_url: str, url: str, n: int) -> None:
             conn.execute(sql, params)
             print(f"  {label}: {time.perf_counter() - t:.0f} s", file=sys.stderr)
         for table in ("people", "contacts", "contact_people"):
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                         f" (SELECT max(id) FROM {table}))")
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")

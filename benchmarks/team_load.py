@@ -21,6 +21,7 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -69,21 +70,22 @@ def _shared_contacts(url: str) -> list[int]:
     import psycopg
 
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT id FROM contacts WHERE status = 'in_progress' ORDER BY id LIMIT 60").fetchall()
+        rows = conn.execute(
+            "SELECT id FROM contacts WHERE status = 'in_progress' ORDER BY id LIMIT 60").fetchall()
     return [r[0] for r in rows]
 
 
 def desk(url: str, username: str, seconds: float, think: float, shared: list[int], top: int,
-         seed: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+         seed: int, start_at: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     try:
-        out.put(_desk(url, username, seconds, think, shared, top, seed))
+        out.put(_desk(url, username, seconds, think, shared, top, seed, start_at))
     except BaseException as exc:  # a desk that died is reported, never waited for
         out.put({"times": {a: [] for a in ACTIONS}, "errors": {f"desk died: {exc!r}"[:160]: 1}, "taken": [],
                  "shared_saves": [], "stale": 0})
 
 
 def _desk(url: str, username: str, seconds: float, think: float, shared: list[int], top: int,
-          seed: int) -> dict[str, object]:
+          seed: int, start_at: float) -> dict[str, object]:
     from mashdesk.app import load_orm
     from mashdesk.contacts.queue import QueueService
     from mashdesk.contacts.service import ContactService
@@ -117,6 +119,7 @@ def _desk(url: str, username: str, seconds: float, think: float, shared: list[in
             times[action].append((time.perf_counter() - started) * 1000)
             time.sleep(rng.uniform(0, 2 * think))
 
+    time.sleep(max(0.0, start_at - time.time()))  # every desk has started and signed in: measure together
     end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < end:
@@ -125,11 +128,12 @@ def _desk(url: str, username: str, seconds: float, think: float, shared: list[in
         if cid is not None:
             taken.append(cid)
             timed("save", contacts.update_contact, actor, cid, contacts.get(actor, cid).version,
-                  concern=f"{username} save {n}")
+                  concern=f"{username} save {n} {uuid.uuid4().hex[:8]}")
         target = rng.choice(shared)
         try:
-            if timed("save_shared", contacts.update_contact, actor, target, contacts.get(actor, target).version,
-                     concern=f"{username} shared {n}") is not None:
+            version = contacts.get(actor, target).version
+            if timed("save_shared", contacts.update_contact, actor, target, version,
+                     concern=f"{username} shared {n} {uuid.uuid4().hex[:8]}") is not None:
                 shared_saves.append(target)
         except StaleEditError:
             stale += 1
@@ -138,7 +142,8 @@ def _desk(url: str, username: str, seconds: float, think: float, shared: list[in
         timed("queue_count", queue.count, actor, QueueQuery(), cap=10_000)
         timed("search", queue.page, actor, QueueQuery(search=rng.choice(SEARCHES)), 0, 200)
     ctx.engine.dispose()
-    return {"times": times, "errors": dict(errors), "taken": taken, "shared_saves": shared_saves, "stale": stale}
+    return {"times": times, "errors": dict(errors), "taken": taken, "shared_saves": shared_saves,
+            "stale": stale}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -155,7 +160,8 @@ def _check(url: str, shared: list[int], saves: Counter[int]) -> dict[str, object
     from mashdesk.context import AppContext
 
     with psycopg.connect(url) as conn:
-        versions = dict(conn.execute("SELECT id, version FROM contacts WHERE id = ANY(%s)", (shared,)).fetchall())
+        rows = conn.execute("SELECT id, version FROM contacts WHERE id = ANY(%s)", (shared,)).fetchall()
+    versions = dict(rows)
     lost = sum(abs((versions[c] - 1) - saves[c]) for c in shared)
     ctx = AppContext(url=url)
     with ctx.session_factory() as s:
@@ -170,6 +176,8 @@ def main() -> int:
     parser.add_argument("--desks", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=0.5, help="mean pause between a desk's actions (s)")
+    parser.add_argument("--warmup", type=float, default=45,
+                        help="seconds for the desks to start and sign in before measuring")
     parser.add_argument("--rebuild", action="store_true", help="build the database even if it exists")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     args = parser.parse_args()
@@ -182,8 +190,10 @@ def main() -> int:
     shared = _shared_contacts(url)
     _reset_shared(url, shared)
     out: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    procs = [multiprocessing.Process(target=desk, args=(url, u, args.seconds, args.think, shared, args.contacts,
-                                                         i, out)) for i, u in enumerate(users)]
+    start_at = time.time() + args.warmup
+    procs = [multiprocessing.Process(
+        target=desk, args=(url, u, args.seconds, args.think, shared, args.contacts, i, start_at, out))
+        for i, u in enumerate(users)]
     for p in procs:
         p.start()
     results = [out.get(timeout=args.seconds + 600) for _ in procs]
@@ -202,8 +212,8 @@ def _migrate(url: str) -> None:
     ctx, result = open_database(url)
     ctx.engine.dispose()
     if result.from_revision != result.to_revision:
-        print(f"upgraded {result.from_revision} → {result.to_revision} in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
+        took = time.perf_counter() - started
+        print(f"upgraded {result.from_revision} → {result.to_revision} in {took:.0f} s", file=sys.stderr)
 
 
 def _reset_shared(url: str, shared: list[int]) -> None:
@@ -212,7 +222,8 @@ def _reset_shared(url: str, shared: list[int]) -> None:
 
     with psycopg.connect(url) as conn:
         conn.execute("UPDATE contacts SET version = 1 WHERE id = ANY(%s)", (shared,))
-        conn.execute("UPDATE contacts SET allocated_to_id = NULL, allocated_at = NULL WHERE status = 'screened'")
+        conn.execute("UPDATE contacts SET allocated_to_id = NULL, allocated_at = NULL"
+                     " WHERE status = 'screened'")
 
 
 def _report(url: str, args: argparse.Namespace, results: list[dict], shared: list[int]) -> dict[str, object]:

@@ -17,7 +17,8 @@ from mashdesk.health import DatabaseHealth, for_url
 class ConnectionStatus(QObject):
     """Keeps ``label`` saying whether the database answers; says so in ``bar`` when it comes back."""
 
-    def __init__(self, ctx: AppContext, label: QLabel, bar: QStatusBar, parent: QObject | None = None) -> None:
+    def __init__(self, ctx: AppContext, label: QLabel, bar: QStatusBar,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx, self._label, self._bar = ctx, label, bar
         self._normal = label.text()

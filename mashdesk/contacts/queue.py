@@ -102,7 +102,8 @@ class QueueService(Service):
         with self.read_direct(actor, "queue.read") as conn:
             where, params = self._where(conn, actor, query)
             if cap is not None:
-                return int(conn.scalar(fastsql.QUEUE_COUNT_CAPPED.format(where=where), {**params, "cap": cap}) or 0)
+                capped = fastsql.QUEUE_COUNT_CAPPED.format(where=where)
+                return int(conn.scalar(capped, {**params, "cap": cap}) or 0)
             return int(conn.scalar(fastsql.QUEUE_COUNT.format(where=where), params) or 0)
 
 
