@@ -146,6 +146,47 @@ def _desk(url: str, username: str, seconds: float, think: float, shared: list[in
             "stale": stale}
 
 
+def _server_statements() -> dict[str, tuple[str, dict[str, object]]]:
+    """The hot statements as the desk sends them, to time on the server during the run."""
+    from db import fastsql
+
+    page = fastsql.QUEUE_PAGE.format(where="", column="c.received_at", direction="DESC")
+    named = " WHERE " + fastsql.CHILDREN_NAMED.format(words=fastsql.NAME_WORD.format(i=0))
+    search = fastsql.QUEUE_PAGE.format(where=named, column="c.received_at", direction="DESC")
+    first = {"limit": 200, "offset": 0}
+    return {
+        "queue_page": (page, first),
+        "queue_count": (fastsql.QUEUE_COUNT_CAPPED.format(where=""), {"cap": 10_000}),
+        "take_next": ("SELECT c.id FROM contacts c WHERE c.status = 'screened' AND c.allocated_to_id IS NULL"
+                      " ORDER BY c.rag_rank, c.decision_due_at, c.id LIMIT 1", {}),
+        "search": (search, {**first, "w0": "smi", "w0_end": "smi\uffff"}),
+        "audit_head": (fastsql.AUDIT_LAST_HASH, {}),
+    }
+
+
+def _sample_server(url: str, start_at: float, seconds: float, into: dict[str, list[float]]) -> None:
+    """Every half second of the run, each hot statement's execution time on the server (EXPLAIN ANALYZE)."""
+    import re
+
+    from db.direct import connect
+
+    conn = connect(url)
+    statements = _server_statements()
+    time.sleep(max(0.0, start_at - time.time()))
+    end = time.monotonic() + seconds
+    try:
+        while time.monotonic() < end:
+            for name, (sql, params) in statements.items():
+                plan = conn.all("EXPLAIN (ANALYZE, TIMING OFF) " + sql, params)
+                conn.finish_read()
+                took = re.search(r"Execution Time: ([0-9.]+) ms", plan[-1][0])
+                if took:
+                    into.setdefault(name, []).append(float(took.group(1)))
+            time.sleep(0.5)
+    finally:
+        conn.close()
+
+
 def _pct(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -196,10 +237,19 @@ def main() -> int:
         for i, u in enumerate(users)]
     for p in procs:
         p.start()
+    import threading
+
+    server: dict[str, list[float]] = {}
+    sampler = threading.Thread(target=_sample_server, args=(url, start_at, args.seconds, server), daemon=True)
+    sampler.start()
     results = [out.get(timeout=args.seconds + 600) for _ in procs]
     for p in procs:
         p.join()
+    sampler.join(60)
     report = _report(url, args, results, shared)
+    for name, values in server.items():
+        report[f"server_{name}_p50_ms"] = round(_pct(values, 50), 2)
+        report[f"server_{name}_p95_ms"] = round(_pct(values, 95), 2)
     print(json.dumps(report, indent=None if args.json else 2))
     return 0
 
