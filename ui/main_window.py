@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow
                                QStackedWidget, QWidget)
 
 from mashdesk import __version__
-from mashdesk.errors import MashDeskError
+from mashdesk.errors import DatabaseBusy, DatabaseUnavailable, MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
 from ui.connection_status import ConnectionStatus
@@ -203,7 +203,10 @@ class MainWindow(QMainWindow):
             return
         refresh = getattr(view, "refresh", None)
         if refresh is not None:
-            refresh()
+            try:
+                refresh()
+            except (DatabaseBusy, DatabaseUnavailable) as exc:  # the view keeps what it showed
+                self.statusBar().showMessage(str(exc), 10_000)
         if getattr(view, "loaded", None) is None:
             self.view_loaded.emit(key)
 
