@@ -44,13 +44,16 @@ class ConnectionStatus(QObject):
         if not state.reachable:
             if self._down_since is None:
                 self._down_since = now
-            problem = f" ({state.problem})" if state.problem else ""
-            self._label.setText(f"Database unreachable since {self._down_since}{problem}. Reconnecting…  "
+            self._label.setText(f"Database unreachable since {self._down_since}: reconnecting… "
                                 "Saving is paused; drafts are kept on this computer.")
+            self._label.setToolTip(state.problem)
+            self._label.setAccessibleDescription(state.problem)
             self._label.setStyleSheet("color: #a00; font-weight: bold")
         elif self._down_since is not None:
             self._down_since = None
             self._label.setText(self._normal)
+            self._label.setToolTip("")
+            self._label.setAccessibleDescription("")
             self._label.setStyleSheet("")
             self._bar.showMessage(f"The database is back ({now}): saving works again.", 15_000)
         self._outages = state.outages

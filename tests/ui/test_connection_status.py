@@ -37,7 +37,7 @@ def test_the_status_bar_says_the_database_is_unreachable_and_when_it_is_back(qtb
     try:
         cluster.stop()
         qtbot.waitUntil(lambda: "Database unreachable" in label.text(), timeout=5000)
-        assert "Reconnecting" in label.text()
+        assert "reconnecting" in label.text() and label.toolTip()  # the driver's reason, on hover
         with pytest.raises(DatabaseUnavailable, match="Nothing was saved"):
             contacts.create_contact(me, police_notification(clock()))
         assert drafts.save(me, "contact", "new", {"concern": "Typed while the server was down"})
