@@ -104,3 +104,26 @@ def test_the_cli_says_one_line_when_the_server_is_down(capsys):
     err = capsys.readouterr().err
     assert err.startswith("mashdesk: cannot open the database") and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+def test_a_check_hanging_in_a_frozen_link_makes_the_database_unreachable_without_waiting_for_it():
+    now, entered, release = [0.0], threading.Event(), threading.Event()
+    calls = []
+
+    def frozen() -> None:
+        calls.append(1)
+        if len(calls) > 1:  # the first check answers; the next one never does
+            entered.set()
+            release.wait(30)
+
+    health = DatabaseHealth(frozen, monotonic=lambda: now[0])
+    health.start()
+    try:
+        assert entered.wait(10)
+        assert health.reachable
+        now[0] += 5  # five seconds with the check stuck in the dead link
+        state = health.health
+        assert not state.reachable and state.outages == 1 and "no answer" in state.problem
+    finally:
+        release.set()
+        health.stop()
