@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from db.direct import Direct, dialect_of
-from mashdesk import audit, permissions
+from mashdesk import audit, live, permissions
 from mashdesk.clock import Clock, system_clock
 from mashdesk.errors import MashDeskError, NotFound, StaleEditError
 
@@ -167,6 +167,7 @@ class WriteScope:
     def audit(self, entity: str, entity_id: int | None, summary: str = "", **detail: Any) -> None:
         """Record the action's audit event; it is appended to the trail when the unit of work commits."""
         self._entries.append({"entity": entity, "entity_id": entity_id, "summary": summary, "detail": detail})
+        live.announce(self.session, entity, entity_id)  # the other desks hear of it when this commits
         self.audited += 1
 
     def append_audit(self) -> None:

@@ -62,3 +62,39 @@ def guard_lifted(ctx):  # type: ignore[no-untyped-def]
         with ctx.session_factory.begin() as s:
             for statement in drop_statements(ctx.dialect) + create_statements(ctx.dialect):
                 s.execute(text(statement))
+
+
+def memory_keyring():  # type: ignore[no-untyped-def]
+    """A keyring backend that keeps passwords in a dict (tests never touch a real system keyring)."""
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.passwords: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.passwords.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.passwords[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.passwords.pop((service, username), None)
+
+    return MemoryKeyring()
+
+
+@contextmanager
+def keyring_in_use(backend):  # type: ignore[no-untyped-def]
+    """Use ``backend`` as the system keyring for the duration (the previous one is always restored)."""
+    import keyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)

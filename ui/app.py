@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mashdesk.errors import MashDeskError
-from mashdesk.paths import data_dir, default_db_url, demo_db_url
+from mashdesk.paths import data_dir, demo_db_url
 
 if TYPE_CHECKING:
     from mashdesk.context import AppContext
@@ -55,7 +55,10 @@ def run(argv: Sequence[str] | None = None) -> int:
                   f"  sudo apt-get install -y {' '.join(missing)}", file=sys.stderr)
             return 1
 
-    url = demo_db_url() if args.demo else (args.db or default_db_url())
+    from mashdesk import team_db
+
+    # A team database's password comes from the keyring, into the connection only (never stored or shown).
+    url = demo_db_url() if args.demo else team_db.connect_url(args.db or team_db.default_url())
     password = None
     if args.as_user and not args.demo:
         from mashdesk.cli.common import password_from_env_or_prompt
@@ -92,7 +95,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("MASH Desk")
     if ctx is None:  # new, to migrate, too new, or unreachable: the full path migrates or explains
         try:
-            ctx = _open_fully(url)
+            ctx = _open_fully(url) if args.screenshot else _open_asking_password(url)
         except MashDeskError as exc:
             if args.screenshot:
                 print(f"mashdesk: {exc}", file=sys.stderr)
@@ -128,6 +131,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.screenshot:
         return _screenshot(app, window, args.view, args.screenshot)
     window.start()
+    window.start_live()
     window.load_rest(then=window.start_scheduler)
     if args.view != "queue":
         _open_view(window, args.view)
@@ -146,6 +150,40 @@ def _open_fully(url: str) -> AppContext:
     except Exception as exc:  # noqa: BLE001 - an unreachable server, a file that is not a database
         raise MashDeskError(f"{type(exc).__name__}: {exc}") from exc
     return ctx
+
+
+def _open_asking_password(url: str) -> AppContext:
+    """:func:`_open_fully`; a team database that refuses us for want of a password is asked for it (and the
+    password is kept in the keyring once it worked, where there is one)."""
+    from mashdesk import team_db
+
+    try:
+        return _open_fully(url)
+    except MashDeskError as exc:
+        if not team_db.password_refused(exc) or not team_db.is_team_url(url):
+            raise
+    url = _ask_and_retry(url)
+    ctx = _open_fully(url)
+    team_db.store_password(team_db.parse(team_db.strip_password(url)), _password_of(url))
+    return ctx
+
+
+def _ask_and_retry(url: str) -> str:
+    """The team database's password, asked for (no keyring, or the kept one is refused): the URL to open."""
+    from mashdesk import team_db
+    from ui.dialogs.connect_team import ask_database_password
+
+    db = team_db.parse(team_db.strip_password(url))
+    password = ask_database_password(db)
+    if password is None:
+        raise MashDeskError(f"no password given for the team database {db.label}")
+    return db.with_password(password)
+
+
+def _password_of(url: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(url).password or "")
 
 
 def _label(url: str) -> str:

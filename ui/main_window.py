@@ -11,17 +11,23 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QWidget)
 
-from mashdesk import __version__
+from mashdesk import __version__, team_db
 from mashdesk.errors import DatabaseBusy, DatabaseUnavailable, MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
+from mashdesk.live import Change
 from ui.connection_status import ConnectionStatus
+from ui.live import LiveUpdates, refresh_keeping_place
 from ui.notices import NoticeCentre
 from ui.window_place import fits_a_screen, place_first_time
 from ui.contacts.queue_view import QueueView
 from ui.view_registry import REST_MODULES, VIEW_ACTIONS, VIEW_FACTORIES, VIEWS
 
 from mashdesk.clock import LONDON
+
+#: The views that show other desks' changes as they happen (the contact view says who changed it).
+LIVE_VIEWS = ("queue", "handover", "stepdowns", "strategy", "meeting", "missing", "consultations")
+
 
 class _Views(Mapping[str, QWidget]):
     """The main views by key; a view is built the first time it is asked for."""
@@ -88,6 +94,8 @@ class MainWindow(QMainWindow):
         self._status_bar(database_label)
         self._restore()
         self._rest_failed.connect(self._show_load_failure)
+        self.live = LiveUpdates(ctx.url, self)
+        self.live.changed.connect(self.show_changes)
 
     # -- menus and shortcuts ------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -104,6 +112,10 @@ class MainWindow(QMainWindow):
         refresh = QAction("&Refresh", self, shortcut=QKeySequence(Qt.Key.Key_F5), triggered=self.refresh_current)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         file_menu.addAction(refresh)
+        file_menu.addSeparator()
+        self.connect_team_action = QAction("Connect to a team &database…", self,
+                                           shortcut=QKeySequence("Ctrl+Shift+B"), triggered=self.connect_team)
+        file_menu.addAction(self.connect_team_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -131,6 +143,16 @@ class MainWindow(QMainWindow):
         self.clock_label.setAccessibleName("Clock")
         for w in (self.user_label, self.db_label):
             bar.addWidget(w)
+        self.tls_label = self.keyring_label = None
+        if team_db.is_team_url(self.ctx.url):  # how the connection is secured, and where its password lives
+            self.tls_label = QLabel(team_db.tls_label(self.ctx.url))
+            self.tls_label.setAccessibleName("Connection security")
+            bar.addWidget(self.tls_label)
+            if not team_db.keyring_available():
+                self.keyring_label = QLabel("No system keyring: the database password is asked for each time")
+                self.keyring_label.setAccessibleName("Keyring")
+                self.keyring_label.setStyleSheet("color: #8a4b00")
+                bar.addWidget(self.keyring_label)
         bar.addPermanentWidget(self.clock_label)
         self._tick()
         self._clock = QTimer(self, interval=15_000, timeout=self._tick)
@@ -241,6 +263,27 @@ class MainWindow(QMainWindow):
 
         self.scheduler = start_scheduler(self.ctx, self.actor, self.notices.deliver)
 
+    def connect_team(self) -> None:
+        """File > Connect to a team database… (Ctrl+Shift+B): remembered for the next start, password kept."""
+        from ui.dialogs.connect_team import connect_team
+
+        connect_team(self)
+
+    def start_live(self) -> None:
+        """Hear of the changes other desks commit, and show them in the view on screen."""
+        self.live.start()
+
+    def show_changes(self, changes: list[Change]) -> None:
+        """Other desks committed ``changes``: the view on screen shows them, keeping the person's place
+        and what they typed; an open contact says who changed it. Other views load afresh when shown."""
+        view = self._built.get(self.current_key)
+        if view is None or not self.isVisible():
+            return
+        if self.current_key == "contact":
+            view.notice_change()  # type: ignore[attr-defined]
+        elif self.current_key in LIVE_VIEWS:
+            refresh_keeping_place(view, view.refresh)  # type: ignore[attr-defined]
+
     def load_rest(self, then: Callable[[], None] | None = None) -> None:
         """Load the ORM and the other views' code on a worker thread, then call ``then`` here.
 
@@ -331,6 +374,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.connection.stop()
+        self.live.stop()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
+from mashdesk import team_db
 from mashdesk.errors import AuthenticationError, InputError, MashDeskError
-from mashdesk.paths import default_db_url
 
 if TYPE_CHECKING:  # the database stack is imported only by commands that use it
     from mashdesk.context import Actor, AppContext
@@ -69,11 +69,10 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from db.migrate import SchemaRefused
-    from mashdesk.app import open_database
 
-    url = args.db or default_db_url()
+    url = team_db.connect_url(args.db or team_db.default_url())
     try:
-        ctx, _ = open_database(url)
+        ctx = _open_asking_password(url)
     except SchemaRefused as exc:  # too new for this version, or desks are connected during an upgrade
         raise MashDeskError(str(exc)) from exc
     except ArgumentError as exc:  # not a URL, or a dialect SQLAlchemy does not know
@@ -84,6 +83,22 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
         yield ctx
     finally:
         ctx.engine.dispose()
+
+
+def _open_asking_password(url: str) -> AppContext:
+    """Open (and migrate) the database; a team database that refuses us for want of a password (no
+    keyring, or a changed password) is asked for it on a terminal, each time."""
+    from sqlalchemy.exc import DBAPIError
+
+    from mashdesk.app import open_database
+
+    try:
+        return open_database(url)[0]
+    except DBAPIError as exc:
+        if not (team_db.password_refused(exc.orig) and sys.stdin.isatty() and team_db.is_team_url(url)):
+            raise
+    db = team_db.parse(team_db.strip_password(url))
+    return open_database(db.with_password(getpass.getpass(f"Password for {db.user} on {db.label}: ")))[0]
 
 
 def _shown(url: str) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Agency, Consultation, Contact, ContactPerson, Person, Referrer, User
+from db.models import Agency, AuditEvent, Consultation, Contact, ContactPerson, Person, Referrer, User
 from mashdesk import codes, permissions
 from mashdesk.errors import InputError, NotFound
 from mashdesk.atlas.reading import labels_of
@@ -200,6 +200,16 @@ class ContactService(Service):
                 User.id.in_([c.responder_id for c in contact.checks if c.responder_id])))}
             atlas = labels_of(s, [cp.person_id for cp in contact.people], actor.role)
             return _detail(contact, allocated, actor, responders, atlas)
+
+    def last_change(self, actor: Actor, contact_id: int) -> tuple[str, datetime] | None:
+        """Who last changed the contact, and when (from its audit entries); None if nobody has."""
+        with self.read(actor, "contact.read") as s:
+            row = s.execute(
+                select(User.display_name, AuditEvent.username, AuditEvent.at)
+                .select_from(AuditEvent).outerjoin(User, User.id == AuditEvent.user_id)
+                .where(AuditEvent.entity == "contact", AuditEvent.entity_id == contact_id)
+                .order_by(AuditEvent.id.desc()).limit(1)).first()
+        return None if row is None else (row[0] or row[1], row[2])
 
 
 def record_contact(w: WriteScope, data: ContactInput, *, agencies: AgencyCodes | None = None) -> Contact:

@@ -22,7 +22,7 @@ from mashdesk.demo import build_demo
 #: Every command of interfaces.md that exists today, as typed; the tests below cover each one.
 COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", "triage", "due", "import persons",
             "match", "pack strategy", "handover", "rules replay", "rules consistency", "meeting agenda",
-            "meeting minutes", "missing list"}
+            "meeting minutes", "missing list", "connect"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -44,6 +44,7 @@ OTHER_ARGUMENTS = {
     "demo": ["--contacts", "3"],
     "triage": ["contact.json"],
     "due": ["decision_red", "2026-12-24T16:30"],
+    "connect": ["postgresql://mash@127.0.0.1/team"],
 }
 ORDERS = pytest.mark.parametrize("order", ["before", "after"])
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/none"

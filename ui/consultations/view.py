@@ -31,7 +31,7 @@ from mashdesk.contacts.service import ContactService
 from mashdesk.drafts import DraftService
 from ui.consultations.form import CallForm, contact_initial
 from ui.contacts.contact_form import ContactForm
-from ui.widgets.record_table import record_table
+from ui.widgets.record_table import record_table, reselect
 from ui.formatting import local_time
 
 COLUMNS = ("Ref", "When", "Caller", "School / organisation", "Children", "Outcome", "Time", "Contact", "Advised by")
@@ -133,6 +133,8 @@ class ConsultationsView(QWidget):
                                  school=self.school.currentData(), outcome=self.outcome.currentData())
 
     def refresh(self) -> None:
+        """Load the calls of the period; the chosen call stays chosen if it is still listed."""
+        keep = chosen_call.id if (chosen_call := self.current_row()) is not None else None
         try:
             listed = self.service.calls(self.actor, self.query())
         except MashDeskError as exc:
@@ -161,8 +163,7 @@ class ConsultationsView(QWidget):
         self.count.setText(f"{len(self.rows)} call{'s' if len(self.rows) != 1 else ''} · "
                            f"{listed.minutes} min · {period}")
         if self.rows:
-            self.table.setCurrentCell(0, 0)
-            self._row_chosen(0)
+            self._row_chosen(reselect(self.table, [r.id for r in self.rows], keep))
         else:
             self.detail.setHtml("<p>No calls in this period.</p>")
         self.loaded.emit()

@@ -32,6 +32,8 @@ from ui.people.choose_person import choose_person
 from ui.triage.threshold_dialog import ThresholdDialog
 from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
+from ui.contacts.changed_banner import ChangedBanner
+from ui.live import refresh_keeping_place
 from ui.printing import print_document, save_document
 from ui.progress import run_with_progress
 
@@ -171,8 +173,10 @@ class ContactView(QWidget):
             button.hide()
         self.bar.addStretch(1)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_person)
+        self.changed_banner = ChangedBanner(self.reload_keeping_place)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
+        layout.addWidget(self.changed_banner)
         layout.addLayout(self.bar)
         layout.addWidget(self.browser)
         self.browser.hide()
@@ -186,6 +190,7 @@ class ContactView(QWidget):
                                    self._triage.decisions(self._actor, contact_id), names)
         self.browser.setHtml(contact_html(detail, threshold))
         self._enable(self._triage.allowed_actions(self._actor, contact_id))
+        self.changed_banner.hide()
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
@@ -202,6 +207,26 @@ class ContactView(QWidget):
     def reload(self) -> None:
         if self.contact_id is not None:
             self.show_contact(self.contact_id)
+
+    def reload_keeping_place(self) -> None:
+        """Reload (the banner's button): where the person had scrolled to stays where it was."""
+        refresh_keeping_place(self, self.refresh)
+
+    def notice_change(self) -> None:
+        """Another desk committed something: if it changed the contact on screen, say who and when.
+
+        The contact is not redrawn under the person's eyes; the banner offers Reload.
+        """
+        if self.contact_id is None or self.detail is None:
+            return
+        try:
+            now = self._service.get(self._actor, self.contact_id)
+            if now == self.detail:
+                return
+            last = self._service.last_change(self._actor, self.contact_id)
+        except MashDeskError:
+            return
+        self.changed_banner.show_change(*(last or ("someone", None)))
 
     def refresh(self) -> None:
         """Show the open contact as it is now (or the empty page when none is open)."""

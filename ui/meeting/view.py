@@ -171,7 +171,10 @@ class MeetingView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        keep = self.table.currentRow()
+        """Load the day's agenda; the chosen item stays chosen (by section and reference) if still there."""
+        row_now = self.table.currentRow()
+        before = self.current.items if self.current is not None else []
+        keep = (before[row_now].section, before[row_now].reference) if 0 <= row_now < len(before) else None
         try:
             self.current = d = self.service.agenda(self.actor, self.day)
         except MashDeskError as exc:
@@ -201,7 +204,8 @@ class MeetingView(QWidget):
                 self.table.setItem(i, col, cell)
         self.table.blockSignals(False)
         if d.items:
-            row = min(max(keep, 0), len(d.items) - 1)
+            keys = [(it.section, it.reference) for it in d.items]
+            row = keys.index(keep) if keep in keys else min(max(row_now, 0), len(d.items) - 1)
             self.table.setCurrentCell(row, 0)
             self._show_item(row)
         else:
