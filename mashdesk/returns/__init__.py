@@ -1,0 +1,1 @@
+"""Statutory returns: the CIN census and Annex A."""
