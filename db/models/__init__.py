@@ -34,7 +34,8 @@ from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
 __all__ = [
-    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "CinAssessment", "CinEpisode", "CinPlan", "CpPlan", "Consultation", "ConsultationPerson", "Contact",
+    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "CinAssessment", "CinEpisode", "CinPlan",
+    "CpPlan", "Consultation", "ConsultationPerson", "Contact",
     "ContactPerson", "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
     "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MeetingAddendum", "MeetingItem",
     "MissingEpisode", "MissingUpdate", "Person",

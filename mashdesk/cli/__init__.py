@@ -25,12 +25,13 @@ COMMAND_MODULES = (
     "mashdesk.cli.rules",
     "mashdesk.cli.meeting",
     "mashdesk.cli.missing",
+    "mashdesk.cli.export",
 )
 
 
 #: Every sub-command name (the window's entry point uses it to tell a command from window options).
 COMMAND_NAMES = ("init", "demo", "audit", "triage", "due", "import", "match", "pack", "handover", "rules",
-                 "meeting", "missing")
+                 "meeting", "missing", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -110,7 +110,8 @@ def load_census(session: Session, year: CensusYear) -> list[Child]:
         keys[(r.contact_id, r.person_id)] = ep
     a = m.CinAssessment
     for r in session.execute(select(a.episode_id, a.started_on, a.authorised_on, a.factors)
-                             .where(a.episode_id.in_(scope_ids), a.started_on <= ref).order_by(a.started_on, a.id)):
+                             .where(a.episode_id.in_(scope_ids), a.started_on <= ref)
+                             .order_by(a.started_on, a.id)):
         authorised = _upto(r.authorised_on, ref)
         if authorised is not None and authorised < start:
             continue  # finished before the year: reported in an earlier census
@@ -118,13 +119,15 @@ def load_census(session: Session, year: CensusYear) -> list[Child]:
             Assessment(r.started_on, authorised, r.factors.split() if authorised else []))
     cp = m.CinPlan
     for r in session.execute(select(cp.episode_id, cp.started_on, cp.ended_on)
-                             .where(cp.episode_id.in_(scope_ids), cp.started_on <= ref).order_by(cp.started_on)):
+                             .where(cp.episode_id.in_(scope_ids), cp.started_on <= ref)
+                             .order_by(cp.started_on)):
         if r.ended_on is not None and r.ended_on < start:
             continue
         episodes[r.episode_id].plans.append((r.started_on, _upto(r.ended_on, ref)))
     sc, sd = m.StrategyChild, m.StrategyDiscussion
     for r in session.execute(
-            select(sd.contact_id, sc.person_id, sc.s47_started_on, sc.icpc_due, sc.icpc_held_on, sc.icpc_not_required)
+            select(sd.contact_id, sc.person_id, sc.s47_started_on, sc.icpc_due, sc.icpc_held_on,
+                   sc.icpc_not_required)
             .join(sd, sd.id == sc.discussion_id)
             .join(e, and_(e.contact_id == sd.contact_id, e.person_id == sc.person_id))
             .where(in_scope, sc.s47_started_on.is_not(None), sc.s47_started_on <= ref)
@@ -155,5 +158,6 @@ def _cp_plans(session: Session, episodes: dict[int, Episode], year: CensusYear,
         seen[r.person_id] += 1
         ep = episodes.get(r.episode_id)
         if ep is not None and (r.ended_on is None or r.ended_on >= year.start):
-            ep.cp_plans.append(CpPlan(r.started_on, _upto(r.ended_on, ref), r.initial_category, r.latest_category,
+            ep.cp_plans.append(CpPlan(r.started_on, _upto(r.ended_on, ref), r.initial_category,
+                                      r.latest_category,
                                       previous))

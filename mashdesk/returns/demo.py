@@ -16,19 +16,53 @@ import random
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db import models as m
+from db.base import Base
 from mashdesk.calendar import WorkingCalendar
 from mashdesk.clock import LONDON
 from mashdesk.codes import REFERRAL_OUTCOMES
-from mashdesk.demo.bulk import Rows, weighted
 
 FACTOR_WEIGHTS = [("3B", 24), ("4B", 20), ("3A", 10), ("16A", 14), ("17A", 12), ("2B", 8), ("1B", 7),
                   ("4A", 9), ("15A", 4), ("10A", 4), ("11A", 2), ("24A", 3), ("14A", 4), ("5A", 3), ("6A", 2),
                   ("7A", 2), ("18C", 4), ("19C", 2), ("13A", 1), ("20", 3), ("9A", 1), ("5B", 2), ("3C", 2)]
 CATEGORY_WEIGHTS = [("NEG", 48), ("EMO", 35), ("PHY", 8), ("SAB", 4), ("MUL", 5)]
+
+
+def weighted(rng: random.Random, items: list[tuple[str, int]]) -> str:
+    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
+
+
+class Rows:
+    """Rows per table with their ids given here, inserted parents first by :meth:`write`."""
+
+    ORDER = ("cin_episodes", "cin_assessments", "cin_plans", "cp_plans")
+
+    def __init__(self, first_ids: dict[str, int]) -> None:
+        self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in self.ORDER}
+        self.next = dict(first_ids)
+
+    def add(self, table: str, row: dict[str, Any]) -> int:
+        row["id"] = self.next[table]
+        self.next[table] += 1
+        self.tables[table].append(row)
+        return int(row["id"])
+
+    def get(self, table: str) -> list[dict[str, Any]]:
+        return self.tables[table]
+
+    def write(self, session: Session) -> None:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        for name in self.ORDER:
+            rows = self.tables[name]
+            table = Base.metadata.tables[name]
+            for start in range(0, len(rows), 10000):
+                session.execute(insert(table), rows[start:start + 10000])
+            if rows and postgres:
+                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                     f"(SELECT MAX(id) FROM {name}))"))
 
 
 def _local(moment: datetime) -> date:
@@ -37,9 +71,9 @@ def _local(moment: datetime) -> date:
 
 class _Episodes:
     def __init__(self, rng: random.Random, today: date, calendar: WorkingCalendar, stamp: dict[str, Any],
-                 recorder: int | None) -> None:
+                 recorder: int | None, first_ids: dict[str, int]) -> None:
         self.r, self.today, self.cal, self.stamp, self.recorder = rng, today, calendar, stamp, recorder
-        self.rows = Rows()
+        self.rows = Rows(first_ids)
         self.s47_updates: list[dict[str, Any]] = []
 
     def _days(self, start: date, low: int, high: int) -> date:
@@ -65,8 +99,8 @@ class _Episodes:
         referral_on = _local(d.received_at)
         started = max(referral_on, _local(d.authorised_at))
         episode = {"person_id": d.person_id, "contact_id": d.contact_id, "decision_id": d.id,
-                   "referral_on": referral_on, "closed_on": None, "closure_reason": None, "closed_by_id": None,
-                   "is_demo": True, **self.stamp}
+                   "referral_on": referral_on, "closed_on": None, "closure_reason": None,
+                   "closed_by_id": None, "is_demo": True, **self.stamp}
         eid = self.rows.add("cin_episodes", episode)
         late = r.random() < 0.12
         authorised = self._days(started, 46, 60) if late else self._days(started, 10, 45)
@@ -116,7 +150,8 @@ class _Episodes:
         self.rows.add("cp_plans", {
             "episode_id": eid, "strategy_child_id": s47.id, "started_on": held,
             "ended_on": end if end <= self.today else None, "initial_category": category,
-            "latest_category": category if r.random() < 0.85 else weighted(r, CATEGORY_WEIGHTS), **self.stamp})
+            "latest_category": category if r.random() < 0.85 else weighted(r, CATEGORY_WEIGHTS),
+            **self.stamp})
         return max(end, authorised)
 
 
@@ -125,7 +160,9 @@ def seed_demo(session: Session, *, rng: random.Random, now: datetime, calendar: 
     """Write the census data of every authorised referral in the demo; the number of episodes."""
     today = _local(now)
     stamp = {"version": 1, "created_at": now, "updated_at": now, "updated_by_id": None}
-    work = _Episodes(rng, today, calendar, stamp, user_ids.get("demo.practitioner"))
+    first_ids = {name: (session.scalar(select(func.max(Base.metadata.tables[name].c.id))) or 0) + 1
+                 for name in Rows.ORDER}
+    work = _Episodes(rng, today, calendar, stamp, user_ids.get("demo.practitioner"), first_ids)
     d, c, p = m.Decision, m.Contact, m.Person
     decisions = session.execute(
         select(d.id, d.person_id, d.contact_id, d.authorised_at, c.received_at, p.date_of_birth,

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from mashdesk.errors import InputError
-from mashdesk.returns.codes import ASSESSMENT_FACTORS, CLOSURE_REASONS, CP_CATEGORIES, NO_FACTORS, parse_factors
+from mashdesk.returns.codes import (
+    ASSESSMENT_FACTORS,
+    CLOSURE_REASONS,
+    CP_CATEGORIES,
+    NO_FACTORS,
+    parse_factors,
+)
 
 FIRST_YEAR = 2000
 
@@ -34,8 +40,8 @@ class CensusYear:
 def census_year(year: int, today: date) -> CensusYear:
     """The collection year ``year``; refused before 2000 or more than a year ahead of today."""
     if not FIRST_YEAR <= year <= today.year + 1:
-        raise InputError(f"year: give the year the collection ends (31 March), {FIRST_YEAR}-{today.year + 1}; "
-                         f"not {year}", "year")
+        raise InputError(f"year: give the year the collection ends (31 March), "
+                         f"{FIRST_YEAR}-{today.year + 1}; not {year}", "year")
     return CensusYear(year)
 
 

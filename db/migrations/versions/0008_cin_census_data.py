@@ -15,7 +15,6 @@ from alembic import op
 
 import db.base
 
-
 revision = '0008'
 down_revision = '0004'
 branch_labels = None
