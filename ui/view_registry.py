@@ -25,6 +25,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("missing", "Missing", "Ctrl+8"),
     ("consultations", "Consultations", "Ctrl+9"),
     ("ruleset", "Ruleset", "Ctrl+0"),
+    ("returns", "Returns", "F8"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
 VIEW_ACTIONS: dict[str, str] = {
@@ -38,6 +39,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "missing": "missing.read",
     "consultations": "consultation.read",
     "ruleset": "ruleset.read",
+    "returns": "export.returns",
 }
 
 
@@ -96,6 +98,12 @@ def _consultations_view(ctx: AppContext, actor: Actor) -> QWidget:
     return build_view(ctx, actor)
 
 
+def _returns_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.reports.returns_view import returns_view
+
+    return returns_view(ctx, actor)
+
+
 #: How each main view but the queue is built, on first show. One line per view. A view with a
 #: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
 #: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
@@ -109,6 +117,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "missing": _missing_view,
     "consultations": _consultations_view,
     "ruleset": ruleset_view,
+    "returns": _returns_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
@@ -117,5 +126,5 @@ REST_MODULES = (
     "mashdesk.triage.service", "mashdesk.scheduler", "ui.contacts.contact_view", "ui.handover.view",
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view", "mashdesk.meeting.service",
     "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view", "ui.missing.view",
-    "ui.consultations.view",
+    "ui.consultations.view", "ui.reports.returns_view",
 )

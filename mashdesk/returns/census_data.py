@@ -46,6 +46,7 @@ class CpPlan:
 @dataclass
 class Episode:
     episode_id: int
+    contact_id: int
     referral_on: date
     source: str
     primary_need: str
@@ -103,7 +104,7 @@ def load_census(session: Session, year: CensusYear) -> list[Child]:
                 r.person_id, r.upn, r.former_upn, r.upn_unknown, r.date_of_birth, r.expected_date_of_birth,
                 r.sex or "U", r.date_of_death, r.ethnicity, (r.disability_codes or "").split())
         closed = _upto(r.closed_on, ref)
-        ep = Episode(r.id, r.referral_on, r.cin_source, r.primary_need or "N0", closed,
+        ep = Episode(r.id, r.contact_id, r.referral_on, r.cin_source, r.primary_need or "N0", closed,
                      r.closure_reason if closed else None)
         child.episodes.append(ep)
         episodes[r.id] = ep

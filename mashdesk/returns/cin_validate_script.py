@@ -14,6 +14,17 @@ import sys
 import xml.etree.ElementTree as ET
 
 
+def _episode(data: dict, table: str, row_id: str) -> int | None:
+    """The child's CINdetails (1, 2, …) the flagged row belongs to, where the table has one."""
+    frame = data.get(table)
+    if frame is None or "CINdetailsID" not in frame.columns or not row_id.isdigit():
+        return None
+    try:
+        return int(frame.loc[int(row_id), "CINdetailsID"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def main(path: str, ruleset: str) -> int:
     from cin_validator import cin_validator
 
@@ -29,10 +40,12 @@ def main(path: str, ruleset: str) -> int:
     report = result.user_report
     for row in report.to_dict("records") if len(report) else []:
         print(json.dumps({"rule": str(row["rule_code"]), "child": str(row["LAchildID"]),
+                          "episode": _episode(data, str(row["tables_affected"]), str(row["ROW_ID"])),
                           "table": str(row["tables_affected"]), "field": str(row["columns_affected"]),
                           "value": str(row["value_flagged"]), "message": str(row["rule_description"])}))
     for row in result.multichild_issues.drop_duplicates().to_dict("records"):
-        print(json.dumps({"rule": str(row["rule_code"]), "child": "", "table": "Header", "field": "",
+        print(json.dumps({"rule": str(row["rule_code"]), "child": "", "episode": None, "table": "Header",
+                          "field": "",
                           "value": "", "message": str(row["rule_description"])}))
     return 0
 

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from mashdesk.context import Actor, Service
 from mashdesk.errors import InputError
+from mashdesk.paths import data_dir
 from mashdesk.returns.census_data import load_census
 from mashdesk.returns.census_xml import render
-from mashdesk.returns.workflow import CensusYear, census_year
+from mashdesk.returns.validation import ValidatorMissing, validate
+from mashdesk.returns.views import CHILD_TABLES, CensusCheck, IssueRow
+from mashdesk.returns.workflow import CensusYear, census_year, last_collection_year
 
 Progress = Callable[[int, int], None]
 #: The progress bar's steps: reading the year, writing each child, saving the file.
@@ -31,6 +34,8 @@ class CensusExport:
     sha256: str
     children: int
     episodes: int
+    #: (person id, the child's n-th CINdetails from 1) → the contact of that referral.
+    episode_contacts: dict[tuple[int, int], int]
 
 
 def check_out(out: Path, suffix: str) -> Path:
@@ -43,12 +48,22 @@ def check_out(out: Path, suffix: str) -> Path:
 
 
 class CensusService(Service):
+    def suggested_file(self, year: int) -> Path:
+        """Where the window offers to write a year's census: ``returns/`` in the desk's data folder."""
+        return data_dir() / "returns" / f"cin-census-{year}.xml"
+
+    def default_year(self) -> int:
+        return last_collection_year(self.ctx.now().date())
+
     def write_census(self, actor: Actor, year: int, out: Path,
                      progress: Progress | None = None) -> CensusExport:
         """Write the CIN census for the collection year ending 31 March ``year`` to ``out`` (XML)."""
         report = progress or (lambda done, total: None)
         census = census_year(year, self.ctx.now().date())
-        out = check_out(Path(out), ".xml")
+        out = Path(out)
+        if out.suffix.lower() == ".xml" and out.parent == data_dir() / "returns":
+            out.parent.mkdir(parents=True, exist_ok=True)
+        out = check_out(out, ".xml")
         report(0, STEPS)
         with self.read(actor, "export.returns") as session:
             children = load_census(session, census)
@@ -64,4 +79,23 @@ class CensusService(Service):
             w.audit("cin_census", None, f"CIN census {year} written to {out.name}: {len(children)} children",
                     file=out.name, sha256=digest, year=year, children=len(children), episodes=episodes)
         report(STEPS, STEPS)
-        return CensusExport(out, census, digest, len(children), episodes)
+        contacts = {(c.person_id, n): e.contact_id for c in children for n, e in enumerate(c.episodes, 1)}
+        return CensusExport(out, census, digest, len(children), episodes, contacts)
+
+    def write_and_check(self, actor: Actor, year: int, out: Path,
+                        progress: Progress | None = None) -> CensusCheck:
+        """Write the census, then run the DfE rules on it: each error and query with the record to fix."""
+        report = progress or (lambda done, total: None)
+        done = self.write_census(actor, year, out, lambda n, total: report(n * 9 // 10, total))
+        report(0, 0)  # the rules' run: no steps to count
+        try:
+            checked = validate(done.path, done.year)
+        except ValidatorMissing as exc:
+            return CensusCheck(year, done.path, done.sha256, done.children, done.episodes, None, (), str(exc))
+        rows = tuple(IssueRow("query" if i.is_query else "error", i.rule, i.child, i.person_id,
+                              None if i.table in CHILD_TABLES or i.person_id is None or i.episode is None
+                              else done.episode_contacts.get((i.person_id, i.episode)),
+                              i.table, i.field, i.value, i.message)
+                     for i in sorted(checked.issues, key=lambda i: (i.is_query, i.rule, i.child)))
+        report(STEPS, STEPS)
+        return CensusCheck(year, done.path, done.sha256, done.children, done.episodes, checked.ruleset, rows)

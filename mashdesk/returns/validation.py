@@ -34,6 +34,8 @@ class Issue:
     rule: str
     child: str
     person_id: int | None
+    #: The child's CINdetails (1, 2, …, in file order) the issue is in, when it is in one.
+    episode: int | None
     table: str
     field: str
     value: str
@@ -87,7 +89,7 @@ def validate(path: Path, year: CensusYear, timeout: float = 1800) -> ValidationR
     for line in done.stdout.splitlines():
         row = json.loads(line)
         child = row["child"] if row["child"] not in ("nan", "None") else ""
-        issues.append(Issue(row["rule"], child, person_of(child) if child else None, row["table"],
-                            row["field"],
+        issues.append(Issue(row["rule"], child, person_of(child) if child else None, row.get("episode"),
+                            row["table"], row["field"],
                             "" if row["value"] in ("nan", "NaT", "None") else row["value"], row["message"]))
     return ValidationReport(ruleset, tuple(issues))

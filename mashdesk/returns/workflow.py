@@ -37,6 +37,11 @@ class CensusYear:
         return f"cin{self.year - 1}_{self.year % 100:02d}"
 
 
+def last_collection_year(today: date) -> int:
+    """The newest collection year that has ended (the one to return): 2026 from April 2026 to March 2027."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
 def census_year(year: int, today: date) -> CensusYear:
     """The collection year ``year``; refused before 2000 or more than a year ahead of today."""
     if not FIRST_YEAR <= year <= today.year + 1:

@@ -16,11 +16,12 @@ from mashdesk.consultations.service import ConsultationService
 from mashdesk.handover.service import HandoverService
 from mashdesk.meeting.service import MeetingService
 from mashdesk.missing.service import MissingService
+from mashdesk.returns.service import CensusService
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS
-from tests.ui.driving import CTRL, VIEW_KEYS, press_view, signed_in_window
+from tests.ui.driving import VIEW_KEYS, press_view, signed_in_window, view_modifier
 from ui.view_registry import VIEW_ACTIONS, VIEWS
 
 pytestmark = pytest.mark.qt
@@ -132,10 +133,17 @@ def check_consultations(qtbot, window, ctx, actor) -> None:  # type: ignore[no-u
         assert all(r.from_school for r in listed.rows)
 
 
+def check_returns(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "returns")
+    year = CensusService(ctx).default_year()
+    assert view.year.value() == year and view.file.text().endswith(f"cin-census-{year}.xml")
+    assert view.write_button.isEnabled() and view.table.rowCount() == 0
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
           "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
-          "consultations": check_consultations}
+          "consultations": check_consultations, "returns": check_returns}
 
 
 def test_every_main_view_has_a_check() -> None:
@@ -156,7 +164,7 @@ def test_each_role_sees_each_view_it_may_open_with_its_data(qtbot, demo_ctx, use
             opened.append(key)
         else:
             before = window.stack.currentWidget()
-            qtbot.keyClick(window, VIEW_KEYS[key], CTRL)
+            qtbot.keyClick(window, VIEW_KEYS[key], view_modifier(key))
             assert window.stack.currentWidget() is before and window.nav.item(row).isHidden()
     assert "queue" in opened
 

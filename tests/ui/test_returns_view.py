@@ -1,0 +1,85 @@
+"""The Returns view driven from the keyboard as demo.manager: F8, a file name typed, Alt+W writes and checks
+the census on a worker (a progress bar, the window free), the DfE rules' findings listed with the child and
+field, and Enter on one opens the record to put right."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from db import models as m
+from mashdesk.returns.validation import validator_python
+from mashdesk.services.auth import AuthService
+from tests.ui.driving import Keys, press_view, signed_in_window
+
+pytestmark = pytest.mark.qt
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def validator():
+    if validator_python() is None:
+        if os.environ.get("CI"):
+            pytest.fail("the CIN validator is not installed: scripts/setup-env.sh ensure_cin_validator")
+        pytest.skip("the CIN validator (.venv-cin) is not installed: run scripts/test")
+
+
+def _break_two_records(ctx):
+    """A child's ethnicity mistyped, and another child's assessment dated before their referral."""
+    with ctx.session_factory.begin() as s:
+        episodes = s.scalars(select(m.CinEpisode)
+                             .where(m.CinEpisode.referral_on.between(date(2025, 4, 1), date(2026, 3, 31)))
+                             .order_by(m.CinEpisode.id)).all()
+        first, second = episodes[0], next(e for e in episodes if e.person_id != episodes[0].person_id)
+        s.get(m.Person, first.person_id).ethnicity = "WXYZ"
+        assessment = s.scalars(select(m.CinAssessment).where(m.CinAssessment.episode_id == second.id)).first()
+        assessment.started_on = second.referral_on - timedelta(days=10)
+        return first.person_id, second.contact_id
+
+
+def test_a_manager_writes_the_census_sees_the_errors_and_opens_each_record(qtbot, demo_ctx, validator,
+                                                                           tmp_path):
+    person_id, contact_id = _break_two_records(demo_ctx)
+    actor = AuthService(demo_ctx).actor("demo.manager")
+    window = signed_in_window(qtbot, demo_ctx, actor)
+    view = press_view(qtbot, window, "returns")
+    keys = Keys(qtbot)
+    out = tmp_path / "census.xml"
+    keys.press(Qt.Key.Key_S, ALT)  # Save to
+    assert view.file.hasFocus()
+    keys.press(Qt.Key.Key_A, CTRL)
+    keys.type(str(out))
+    with qtbot.waitSignal(view.checked, timeout=120_000):
+        keys.press(Qt.Key.Key_W, ALT)
+        qtbot.waitUntil(lambda: view.progress.isVisible() or view.result is not None)
+    assert not view.progress.isVisible() and view.write_button.isEnabled()
+    root = ET.parse(out).getroot()
+    assert root.findtext("Header/CollectionDetails/Year") == "2026"
+    children = len(root.findall("Children/Child"))
+    assert f"{children:,} children" in view.status.text() and "DfE rules (cin2025_26)" in view.status.text()
+    shown = [[view.table.item(r, c).text() for c in range(6)] for r in range(view.table.rowCount())]
+    errors = [row for row in shown if row[0] == "error"]
+    ethnicity = next(row for row in errors if row[3] == "ChildCharacteristics · Ethnicity")
+    assert ethnicity[1] == f"P{person_id}" and ethnicity[4] == "WXYZ"
+    assert view.result.errors == len(errors) and f"{len(errors)} errors" in view.status.text()
+    assert view.table.hasFocus()
+
+    view.table.setCurrentCell(shown.index(ethnicity), 0)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key == "people")
+    assert window.people.current.person_id == person_id
+
+    press_view(qtbot, window, "returns")
+    assessment = next(r for r, row in enumerate(shown)
+                      if row[0] == "error" and row[3].startswith("Assessments"))
+    view.table.setCurrentCell(assessment, 0)
+    view.table.setFocus()
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key == "contact")
+    assert window.contact.contact_id == contact_id

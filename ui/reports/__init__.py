@@ -1,0 +1,1 @@
+"""Reports: statutory returns and the performance dashboard."""
