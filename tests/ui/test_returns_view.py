@@ -4,7 +4,6 @@ field, and Enter on one opens the record to put right."""
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
@@ -13,8 +12,8 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from db import models as m
-from mashdesk.returns.validation import validator_python
 from mashdesk.services.auth import AuthService
+from tests.mashdesk.returns.builders import need_validator
 from tests.ui.driving import Keys, press_view, signed_in_window
 
 pytestmark = pytest.mark.qt
@@ -24,10 +23,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def validator():
-    if validator_python() is None:
-        if os.environ.get("CI"):
-            pytest.fail("the CIN validator is not installed: scripts/setup-env.sh ensure_cin_validator")
-        pytest.skip("the CIN validator (.venv-cin) is not installed: run scripts/test")
+    need_validator()
 
 
 def _break_two_records(ctx):

@@ -7,18 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +25,7 @@ from mashdesk.context import Actor
 from mashdesk.returns.service import CensusService
 from mashdesk.returns.views import CensusCheck, IssueRow
 from ui.rulesets.task import Task
+from ui.widgets.record_table import record_table
 
 COLUMNS = ("Kind", "Child", "Rule", "Where", "Value", "What the rule says")
 
@@ -60,15 +58,9 @@ class ReturnsView(QWidget):
         self.status = QLabel("Choose the year and press Write and check (Alt+W).")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setAccessibleName("The DfE rules' errors and queries: Enter opens the record to fix")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table("returnsIssues", "The DfE rules' errors and queries: Enter opens the "
+                                  "record to fix", COLUMNS, (60, 90, 60, 260, 100))
         self.table.setTabKeyNavigation(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_issue(index.row()))
         form = QFormLayout()
         year_label = QLabel("Collection &year (ending 31 March):")
@@ -156,7 +148,6 @@ class ReturnsView(QWidget):
             values = (issue.kind, issue.child, issue.rule, issue.where, issue.value, issue.message)
             for col, value in enumerate(values):
                 self.table.setItem(r, col, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
         if self._rows:
             self.table.setCurrentCell(0, 0)
             self.table.setFocus()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 
 import pytest
@@ -11,9 +10,10 @@ from sqlalchemy import select
 from db.models import User
 from mashdesk.demo import build_demo
 from mashdesk.returns.service import CensusService
-from mashdesk.returns.validation import validate, validator_python
+from mashdesk.returns.validation import validate
 from mashdesk.returns.workflow import CensusYear
 from mashdesk.services.auth import actor_for
+from tests.mashdesk.returns.builders import need_validator
 
 #: The queries the demo's census raises, each a real thing for the performance team to check:
 #: 8670Q an assessment started over 45 working days before 31 March and not yet authorised;
@@ -25,10 +25,7 @@ EXPECTED_QUERIES = {"8670Q", "8873Q", "8530Q", "8675Q"}
 
 @pytest.fixture
 def validator():
-    if validator_python() is None:
-        if os.environ.get("CI"):
-            pytest.fail("the CIN validator is not installed: scripts/setup-env.sh ensure_cin_validator")
-        pytest.skip("the CIN validator (.venv-cin) is not installed: run scripts/test")
+    need_validator()
 
 
 def _demo_manager(ctx):
