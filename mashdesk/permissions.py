@@ -121,6 +121,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: A signed extract of the trail for an investigation.
     "audit.export": frozenset({"admin", "manager"}),
     "export.returns": frozenset({"admin", "manager"}),
+    #: What the census reports beyond the front door: assessments, plans, conferences (and their reading);
+    #: a case's closure is a manager's authorisation.
+    "returns.read": MASH | {"admin"},
+    "returns.record": MASH,
+    "returns.close": frozenset({"manager"}),
     "demo.load": frozenset({"admin"}),
     #: Threshold of Need versions: see them and their differences, replay a proposal over stored assessments,
     #: the consistency report; loading a file and setting when it takes effect are the administrator's.

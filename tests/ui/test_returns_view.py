@@ -9,12 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db import models as m
 from mashdesk.services.auth import AuthService
 from tests.mashdesk.returns.builders import need_validator
-from tests.ui.driving import Keys, press_view, signed_in_window
+from tests.ui.driving import Keys, press_view, reactivate, signed_in_window, when_modal
+from ui.reports.census_record import EpisodeDialog
 
 pytestmark = pytest.mark.qt
 ALT = Qt.KeyboardModifier.AltModifier
@@ -79,3 +80,56 @@ def test_a_manager_writes_the_census_sees_the_errors_and_opens_each_record(qtbot
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_key == "contact")
     assert window.contact.contact_id == contact_id
+
+
+def _drop_factors(ctx):
+    """The factors of an authorised assessment in the year left out, on a referral of one child."""
+    with ctx.session_factory.begin() as s:
+        single = (select(m.CinEpisode.contact_id).group_by(m.CinEpisode.contact_id)
+                  .having(func.count() == 1))
+        a, e = s.execute(select(m.CinAssessment, m.CinEpisode).join(m.CinEpisode)
+                         .where(m.CinAssessment.authorised_on.between(date(2025, 4, 1), date(2026, 3, 31)),
+                                m.CinEpisode.closed_on.is_(None), m.CinEpisode.contact_id.in_(single))
+                         .order_by(m.CinAssessment.id)).first()
+        a.factors = ""
+        return e.person_id, e.contact_id
+
+
+def test_a_query_is_put_right_on_the_contact_and_gone_from_the_next_census(qtbot, demo_ctx, validator,
+                                                                           tmp_path):
+    person_id, contact_id = _drop_factors(demo_ctx)
+    actor = AuthService(demo_ctx).actor("demo.manager")
+    window = signed_in_window(qtbot, demo_ctx, actor)
+    view = press_view(qtbot, window, "returns")
+    keys = Keys(qtbot)
+    keys.press(Qt.Key.Key_S, ALT)  # Save to
+    keys.press(Qt.Key.Key_A, CTRL)
+    keys.type(str(tmp_path / "census.xml"))
+    with qtbot.waitSignal(view.checked, timeout=120_000):
+        keys.press(Qt.Key.Key_W, ALT)
+    rows = [(view.table.item(r, 1).text(), view.table.item(r, 2).text()) for r in range(view.table.rowCount())]
+    assert (f"P{person_id}", "8897Q") in rows  # factors missing from a completed assessment
+    view.table.setCurrentCell(rows.index((f"P{person_id}", "8897Q")), 0)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key == "contact")
+    assert window.contact.contact_id == contact_id and window.contact.census_button.isVisible()
+
+    def record(dialog):  # type: ignore[no-untyped-def]
+        keys.press(Qt.Key.Key_F, ALT)  # Factors identified
+        assert dialog.factors.hasFocus()
+        keys.type("3b 16a")
+        keys.press(Qt.Key.Key_Return)
+
+    when_modal(EpisodeDialog, record)
+    keys.press(Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    with demo_ctx.session_factory() as s:
+        factors = s.scalars(select(m.CinAssessment.factors).join(m.CinEpisode)
+                            .where(m.CinEpisode.contact_id == contact_id)).all()
+    assert factors == ["3B 16A"]
+
+    reactivate(qtbot, window)
+    view = press_view(qtbot, window, "returns")
+    with qtbot.waitSignal(view.checked, timeout=120_000):
+        keys.press(Qt.Key.Key_W, ALT)
+    rows = [(view.table.item(r, 1).text(), view.table.item(r, 2).text()) for r in range(view.table.rowCount())]
+    assert (f"P{person_id}", "8897Q") not in rows
