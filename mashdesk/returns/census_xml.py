@@ -1,10 +1,14 @@
-"""The CIN census XML (domain.md, "CIN census XML"): the header, then each child and their CIN details."""
+"""The CIN census XML (domain.md, "CIN census XML"): the header, then each child and their CIN details.
+
+Written as text line by line (every value escaped), which is several times faster than building and
+serialising an element tree for the tens of thousands of children of a year at 150,000 contacts.
+"""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 from mashdesk import __version__
 from mashdesk.returns.census_data import Child, Episode
@@ -25,101 +29,129 @@ def person_of(la_child_id: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _add(parent: ET.Element, tag: str, value: object | None) -> None:
-    if value is None or value == "":
-        return
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    ET.SubElement(parent, tag).text = text
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = ['<?xml version="1.0" encoding="utf-8"?>']
+        self.depth = 0
+
+    def open(self, tag: str) -> None:
+        self.lines.append(f"{' ' * self.depth}<{tag}>")
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.lines.append(f"{' ' * self.depth}</{tag}>")
+
+    def add(self, tag: str, value: object | None) -> None:
+        """``<tag>value</tag>``; nothing when there is no value (the census leaves out what is not known)."""
+        if value is None or value == "":
+            return
+        text = value.isoformat() if isinstance(value, date) else escape(str(value))
+        self.lines.append(f"{' ' * self.depth}<{tag}>{text}</{tag}>")
 
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _header(root: ET.Element, year: CensusYear, serial: int, written: datetime) -> None:
-    header = ET.SubElement(root, "Header")
-    details = ET.SubElement(header, "CollectionDetails")
-    _add(details, "Collection", "CIN")
-    _add(details, "Year", year.year)
-    _add(details, "ReferenceDate", year.reference_date)
-    source = ET.SubElement(header, "Source")
-    _add(source, "SourceLevel", "L")
-    _add(source, "LEA", BROMLEY_LEA)
-    _add(source, "SoftwareCode", SOFTWARE)
-    _add(source, "Release", __version__)
-    _add(source, "SerialNo", serial)
-    _add(source, "DateTime", written.replace(microsecond=0, tzinfo=None).isoformat())
+def _header(w: _Writer, year: CensusYear, serial: int, written: datetime) -> None:
+    w.open("Header")
+    w.open("CollectionDetails")
+    w.add("Collection", "CIN")
+    w.add("Year", year.year)
+    w.add("ReferenceDate", year.reference_date)
+    w.close("CollectionDetails")
+    w.open("Source")
+    w.add("SourceLevel", "L")
+    w.add("LEA", BROMLEY_LEA)
+    w.add("SoftwareCode", SOFTWARE)
+    w.add("Release", __version__)
+    w.add("SerialNo", serial)
+    w.add("DateTime", written.replace(microsecond=0, tzinfo=None).isoformat())
+    w.close("Source")
+    w.close("Header")
 
 
-def _child(children: ET.Element, child: Child, reference_date: date) -> None:
-    el = ET.SubElement(children, "Child")
-    ids = ET.SubElement(el, "ChildIdentifiers")
-    _add(ids, "LAchildID", child_id(child.person_id))
-    _add(ids, "UPN", child.upn)
-    _add(ids, "FormerUPN", child.former_upn)
-    _add(ids, "UPNunknown", None if child.upn else child.upn_unknown)
+def _child(w: _Writer, child: Child, reference_date: date) -> None:
+    w.open("Child")
+    w.open("ChildIdentifiers")
+    w.add("LAchildID", child_id(child.person_id))
+    w.add("UPN", child.upn)
+    w.add("FormerUPN", child.former_upn)
+    w.add("UPNunknown", None if child.upn else child.upn_unknown)
     born = child.birth_date is not None and child.birth_date <= reference_date
-    _add(ids, "PersonBirthDate", child.birth_date if born else None)
-    _add(ids, "ExpectedPersonBirthDate", None if born else child.expected_birth_date or child.birth_date)
-    _add(ids, "Sex", child.sex if born else "U")
-    _add(ids, "PersonDeathDate", child.death_date)
-    traits = ET.SubElement(el, "ChildCharacteristics")
-    _add(traits, "Ethnicity", child.ethnicity or "NOBT")
-    disabilities = ET.SubElement(traits, "Disabilities")
+    w.add("PersonBirthDate", child.birth_date if born else None)
+    w.add("ExpectedPersonBirthDate", None if born else child.expected_birth_date or child.birth_date)
+    w.add("Sex", child.sex if born else "U")
+    w.add("PersonDeathDate", child.death_date)
+    w.close("ChildIdentifiers")
+    w.open("ChildCharacteristics")
+    w.add("Ethnicity", child.ethnicity or "NOBT")
+    w.open("Disabilities")
     for code in child.disabilities or ["NONE"]:
-        _add(disabilities, "Disability", code)
+        w.add("Disability", code)
+    w.close("Disabilities")
+    w.close("ChildCharacteristics")
     for episode in child.episodes:
-        _episode(el, episode)
+        _episode(w, episode)
+    w.close("Child")
 
 
-def _episode(parent: ET.Element, ep: Episode) -> None:
-    el = ET.SubElement(parent, "CINdetails")
-    _add(el, "CINreferralDate", ep.referral_on)
-    _add(el, "ReferralSource", ep.source)
-    _add(el, "PrimaryNeedCode", ep.primary_need)
-    _add(el, "CINclosureDate", ep.closed_on)
-    _add(el, "ReasonForClosure", ep.closure_reason)
+def _episode(w: _Writer, ep: Episode) -> None:
+    w.open("CINdetails")
+    w.add("CINreferralDate", ep.referral_on)
+    w.add("ReferralSource", ep.source)
+    w.add("PrimaryNeedCode", ep.primary_need)
+    w.add("CINclosureDate", ep.closed_on)
+    w.add("ReasonForClosure", ep.closure_reason)
     if not ep.section47s:  # a conference belongs to its section 47 when there is one (rule 2884)
-        _add(el, "DateOfInitialCPC", ep.icpc_on)
+        w.add("DateOfInitialCPC", ep.icpc_on)
     for a in ep.assessments:
-        ael = ET.SubElement(el, "Assessments")
-        _add(ael, "AssessmentActualStartDate", a.started_on)
-        _add(ael, "AssessmentInternalReviewDate", None)
-        _add(ael, "AssessmentAuthorisationDate", a.authorised_on)
+        w.open("Assessments")
+        w.add("AssessmentActualStartDate", a.started_on)
+        w.add("AssessmentAuthorisationDate", a.authorised_on)
         if a.factors:
-            factors = ET.SubElement(ael, "FactorsIdentifiedAtAssessment")
+            w.open("FactorsIdentifiedAtAssessment")
             for code in a.factors:
-                _add(factors, "AssessmentFactors", code)
+                w.add("AssessmentFactors", code)
+            w.close("FactorsIdentifiedAtAssessment")
+        w.close("Assessments")
     for started, ended in ep.plans:
-        pel = ET.SubElement(el, "CINPlanDates")
-        _add(pel, "CINPlanStartDate", started)
-        _add(pel, "CINPlanEndDate", ended)
+        w.open("CINPlanDates")
+        w.add("CINPlanStartDate", started)
+        w.add("CINPlanEndDate", ended)
+        w.close("CINPlanDates")
     for s in ep.section47s:
-        sel = ET.SubElement(el, "Section47")
-        _add(sel, "S47ActualStartDate", s.started_on)
-        _add(sel, "InitialCPCtarget", s.icpc_target)
-        _add(sel, "DateOfInitialCPC", s.icpc_on)
-        _add(sel, "ICPCnotRequired", _flag(s.icpc_not_required))
-    _add(el, "ReferralNFA", _flag(False))
+        w.open("Section47")
+        w.add("S47ActualStartDate", s.started_on)
+        w.add("InitialCPCtarget", s.icpc_target)
+        w.add("DateOfInitialCPC", s.icpc_on)
+        w.add("ICPCnotRequired", _flag(s.icpc_not_required))
+        w.close("Section47")
+    w.add("ReferralNFA", _flag(False))
     for plan in ep.cp_plans:
-        cel = ET.SubElement(el, "ChildProtectionPlans")
-        _add(cel, "CPPstartDate", plan.started_on)
-        _add(cel, "CPPendDate", plan.ended_on)
-        _add(cel, "InitialCategoryOfAbuse", plan.initial_category)
-        _add(cel, "LatestCategoryOfAbuse", plan.latest_category)
-        _add(cel, "NumberOfPreviousCPP", plan.previous)
+        w.open("ChildProtectionPlans")
+        w.add("CPPstartDate", plan.started_on)
+        w.add("CPPendDate", plan.ended_on)
+        w.add("InitialCategoryOfAbuse", plan.initial_category)
+        w.add("LatestCategoryOfAbuse", plan.latest_category)
+        w.add("NumberOfPreviousCPP", plan.previous)
+        w.close("ChildProtectionPlans")
+    w.close("CINdetails")
 
 
 def render(children: list[Child], year: CensusYear, written: datetime, serial: int = 1,
            progress: Callable[[int, int], None] | None = None) -> bytes:
     """The census file's bytes (UTF-8 XML with its declaration)."""
-    root = ET.Element("Message")
-    _header(root, year, serial, written)
-    el = ET.SubElement(root, "Children")
+    w = _Writer()
+    w.open("Message")
+    _header(w, year, serial, written)
+    w.open("Children")
     total = len(children)
     for n, child in enumerate(children, 1):
-        _child(el, child, year.reference_date)
+        _child(w, child, year.reference_date)
         if progress and n % 500 == 0:
             progress(n, total)
-    ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    w.close("Children")
+    w.close("Message")
+    return ("\n".join(w.lines) + "\n").encode("utf-8")

@@ -88,4 +88,5 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(ctx, actor
     assert _audits(ctx, "returns.record") == _audits(ctx, "returns.close") == 0
     service.record_assessment(actors["practitioner"], ep.episode_id, ep.version, date(2026, 10, 6), None, "")
     with pytest.raises(StaleEditError):
-        service.record_assessment(actors["practitioner"], ep.episode_id, ep.version, date(2026, 10, 7), None, "")
+        service.record_assessment(actors["practitioner"], ep.episode_id, ep.version, date(2026, 10, 7), None,
+                                  "")
