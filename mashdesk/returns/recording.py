@@ -157,8 +157,11 @@ class CensusRecordService(Service):
                     raise InputError("plan: only a conference makes a child protection plan", "plan_category")
                 check_cp_plan(plan_category, held_on, c.s47_started_on, today)
             c.icpc_held_on, c.icpc_not_required = held_on, not_required
+            plan = w.session.scalars(select(CpPlan).where(CpPlan.strategy_child_id == c.id)).first()
             if plan_category is not None:
-                self._plan(w, c, held_on, plan_category)  # type: ignore[arg-type]
+                self._plan(w, c, plan, held_on, plan_category)  # type: ignore[arg-type]
+            elif plan is not None:  # the outcome now says no plan was made
+                w.session.delete(plan)
             w.session.flush()
             w.audit("strategy_child", c.id, f"conference outcome recorded for person {c.person_id}",
                     held_on=held_on.isoformat() if held_on else None, not_required=not_required,
@@ -166,16 +169,17 @@ class CensusRecordService(Service):
             return c.version
 
     @staticmethod
-    def _plan(w: WriteScope, c: StrategyChild, held_on: date, category: str) -> None:
+    def _plan(w: WriteScope, c: StrategyChild, plan: CpPlan | None, held_on: date, category: str) -> None:
         contact_id = w.session.scalar(select(StrategyDiscussion.contact_id)
                                       .where(StrategyDiscussion.id == c.discussion_id))
         episode = w.session.scalars(select(CinEpisode).where(
             CinEpisode.person_id == c.person_id, CinEpisode.contact_id == contact_id)).first()
         if episode is None:
             raise NotFound("the child has no child in need episode from this referral")
-        plan = w.session.scalars(select(CpPlan).where(CpPlan.strategy_child_id == c.id)).first()
         if plan is None:
             episode.cp_plans.append(CpPlan(strategy_child_id=c.id, started_on=held_on,
                                            initial_category=category, latest_category=category))
         else:
             plan.started_on, plan.initial_category, plan.latest_category = held_on, category, category
+            if plan.ended_on is not None and plan.ended_on < held_on:
+                plan.ended_on = None

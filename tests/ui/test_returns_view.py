@@ -15,7 +15,7 @@ from db import models as m
 from mashdesk.services.auth import AuthService
 from tests.mashdesk.returns.builders import need_validator
 from tests.ui.driving import Keys, press_view, reactivate, signed_in_window, when_modal
-from ui.reports.census_record import EpisodeDialog
+from ui.reports.census_record import ConferenceDialog, EpisodeDialog
 
 pytestmark = pytest.mark.qt
 ALT = Qt.KeyboardModifier.AltModifier
@@ -135,3 +135,49 @@ def test_a_query_is_put_right_on_the_contact_and_gone_from_the_next_census(qtbot
     with qtbot.waitSignal(view.checked, timeout=120_000):
         keys.press(Qt.Key.Key_W, ALT)
     assert (f"P{person_id}", "8897Q") not in _child_and_rule(view)
+
+
+def _enquiry_awaiting_conference(ctx):
+    """A strategy discussion's only child, section 47 started a week ago, the conference not yet held."""
+    with ctx.session_factory.begin() as s:
+        sc = s.scalars(select(m.StrategyChild).order_by(m.StrategyChild.id)).first()
+        others = select(m.StrategyChild).where(m.StrategyChild.discussion_id == sc.discussion_id,
+                                               m.StrategyChild.id != sc.id)
+        for other in s.scalars(others):
+            other.decision, other.s47_started_on, other.icpc_due = "no_s47", None, None
+            other.no_s47_reason = "Not met."
+        sc.decision, sc.s47_started_on, sc.icpc_due = "s47_joint", date(2026, 11, 16), date(2026, 12, 7)
+        sc.icpc_held_on, sc.icpc_not_required = None, False
+        d = s.get(m.StrategyDiscussion, sc.discussion_id)
+        if s.scalar(select(m.CinEpisode.id).where(m.CinEpisode.person_id == sc.person_id,
+                                                   m.CinEpisode.contact_id == d.contact_id)) is None:
+            decision = s.scalars(select(m.Decision).where(m.Decision.contact_id == d.contact_id,
+                                                          m.Decision.person_id == sc.person_id)).first()
+            s.add(m.CinEpisode(person_id=sc.person_id, contact_id=d.contact_id, decision_id=decision.id,
+                               referral_on=date(2026, 11, 13)))
+        return d.id, sc.id
+
+
+def test_the_conference_and_its_plan_are_recorded_from_the_strategy_view(qtbot, demo_ctx):
+    discussion_id, child_id = _enquiry_awaiting_conference(demo_ctx)
+    window = signed_in_window(qtbot, demo_ctx, AuthService(demo_ctx).actor("demo.manager"))
+    view = press_view(qtbot, window, "strategy")
+    keys = Keys(qtbot)
+    view.table.setFocus()
+    view.table.setCurrentCell([r.id for r in view.rows].index(discussion_id), 0)
+    with qtbot.waitSignal(view.pack_ready, timeout=20_000):
+        keys.press(Qt.Key.Key_Return)
+
+    def record(dialog):  # type: ignore[no-untyped-def]
+        assert dialog.has_held.isChecked() and dialog.held.date().toPython() == date(2026, 11, 23)
+        keys.press(Qt.Key.Key_P, ALT)  # Child protection plan: neglect, the first category
+        assert dialog.has_plan.isChecked()
+        keys.press(Qt.Key.Key_Return)
+
+    when_modal(ConferenceDialog, record)
+    keys.press(Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    with demo_ctx.session_factory() as s:
+        sc = s.get(m.StrategyChild, child_id)
+        plan = s.scalars(select(m.CpPlan).where(m.CpPlan.strategy_child_id == child_id)).one()
+    assert (sc.icpc_held_on, sc.icpc_not_required) == (date(2026, 11, 23), False)
+    assert (plan.started_on, plan.initial_category, plan.ended_on) == (date(2026, 11, 23), "NEG", None)

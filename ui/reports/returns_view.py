@@ -45,6 +45,7 @@ class ReturnsView(QWidget):
         self.year = QSpinBox()
         self.year.setRange(2000, service.default_year() + 1)
         self.year.setValue(service.default_year())
+        self.year.setMaximumWidth(110)
         self.year.setAccessibleName("Collection year, ending 31 March of the year")
         self.year.valueChanged.connect(self._year_changed)
         self.file = QLineEdit(str(service.suggested_file(self.year.value())))
