@@ -42,8 +42,9 @@ ensure_venv() {
 
 # The DfE's CIN census rules (csc-validator-be-cin) in their own environment, .venv-cin: the validator pins
 # pandas 1.5 and needs numpy < 2 beside it, which the desk's environment does not share. The desk runs it
-# as a separate process (mashdesk/returns/validation.py) when it is there.
-CIN_VALIDATOR_PINS=("csc-validator-be-cin==0.1.13" "numpy<2")
+# as a separate process (mashdesk/returns/validation.py) when it is there. Its own command line
+# (`python -m cin_validator run FILE.xml`) imports pytest, so that goes in too.
+CIN_VALIDATOR_PINS=("csc-validator-be-cin==0.1.13" "numpy<2" "pytest")
 
 ensure_cin_validator() {
     local python stamp
