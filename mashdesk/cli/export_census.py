@@ -16,7 +16,7 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def register_export(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = add_command(kinds, "cin-census", acts_as_user=True, help="the CIN census XML for a collection year",
                     description="Write the CIN census (XML) for the collection year ending 31 March YYYY: "
                     "every child in need in the year with their referrals, assessments, plans, section 47 "

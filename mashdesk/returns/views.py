@@ -8,6 +8,7 @@ from pathlib import Path
 
 #: Tables of the census about the child (the person's record) rather than one referral (the contact).
 CHILD_TABLES = frozenset({"ChildIdentifiers", "ChildCharacteristics", "Disabilities"})
+QUERY_PREFIX = "Please check and either amend data or provide a reason: "
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class IssueRow:
     field: str
     value: str
     message: str
+
+    @property
+    def rule_says(self) -> str:
+        """The rule's message without the words every query begins with."""
+        return self.message.removeprefix(QUERY_PREFIX)
 
     @property
     def where(self) -> str:

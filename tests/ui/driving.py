@@ -100,12 +100,8 @@ VIEW_KEYS = {"queue": Qt.Key.Key_1, "contact": Qt.Key.Key_2, "handover": Qt.Key.
              "stepdowns": Qt.Key.Key_4, "strategy": Qt.Key.Key_5, "meeting": Qt.Key.Key_6,
              "people": Qt.Key.Key_7, "missing": Qt.Key.Key_8, "consultations": Qt.Key.Key_9,
              "ruleset": Qt.Key.Key_0, "returns": Qt.Key.Key_F8}
-#: Views whose shortcut is a function key alone (the others are Ctrl and the key).
+#: Views whose shortcut is not Ctrl+key.
 VIEW_MODIFIERS = {"returns": Qt.KeyboardModifier.NoModifier}
-
-
-def view_modifier(key: str) -> Qt.KeyboardModifier:
-    return VIEW_MODIFIERS.get(key, CTRL)
 
 
 def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
@@ -129,7 +125,7 @@ def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
 def press_view(qtbot, window, key: str, timeout: int = 10_000) -> QWidget:  # type: ignore[no-untyped-def]
     """Press the view's shortcut (Ctrl+1…0, F8) on the main window; returns the view once it has loaded."""
     with qtbot.waitSignal(window.view_loaded, timeout=timeout, check_params_cb=lambda k: k == key):
-        qtbot.keyClick(window, VIEW_KEYS[key], view_modifier(key))
+        qtbot.keyClick(window, VIEW_KEYS[key], VIEW_MODIFIERS.get(key, CTRL))
     view = window.views[key]
     assert window.stack.currentWidget() is view
     return view

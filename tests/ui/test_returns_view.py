@@ -27,9 +27,9 @@ def validator():
     need_validator()
 
 
-def _census_written(qtbot, ctx, out):  # type: ignore[no-untyped-def]
-    """Signed in as demo.manager, F8, the file name typed, Alt+W, and the census written and checked."""
-    window = signed_in_window(qtbot, ctx, AuthService(ctx).actor("demo.manager"))
+def _census_written(qtbot, ctx, out, username="demo.manager"):  # type: ignore[no-untyped-def]
+    """Signed in, F8, the file name typed, Alt+W, and the census written and checked."""
+    window = signed_in_window(qtbot, ctx, AuthService(ctx).actor(username))
     view = press_view(qtbot, window, "returns")
     keys = Keys(qtbot)
     keys.press(Qt.Key.Key_S, ALT)  # Save to
@@ -181,3 +181,13 @@ def test_the_conference_and_its_plan_are_recorded_from_the_strategy_view(qtbot, 
         plan = s.scalars(select(m.CpPlan).where(m.CpPlan.strategy_child_id == child_id)).one()
     assert (sc.icpc_held_on, sc.icpc_not_required) == (date(2026, 11, 23), False)
     assert (plan.started_on, plan.initial_category, plan.ended_on) == (date(2026, 11, 23), "NEG", None)
+
+
+def test_an_administrator_who_may_not_read_contacts_is_taken_to_the_childs_record(qtbot, demo_ctx, validator,
+                                                                                  tmp_path):
+    person_id, _ = _drop_factors(demo_ctx)
+    window, view, keys = _census_written(qtbot, demo_ctx, tmp_path / "census.xml", "demo.admin")
+    view.table.setCurrentCell(_child_and_rule(view).index((f"P{person_id}", "8897Q")), 0)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key == "people")
+    assert window.people.current.person_id == person_id

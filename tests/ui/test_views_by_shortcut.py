@@ -21,7 +21,7 @@ from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
 from mashdesk.strategy.workflow import GROUPS
-from tests.ui.driving import VIEW_KEYS, press_view, signed_in_window, view_modifier
+from tests.ui.driving import CTRL, VIEW_KEYS, VIEW_MODIFIERS, press_view, signed_in_window
 from ui.view_registry import VIEW_ACTIONS, VIEWS
 
 pytestmark = pytest.mark.qt
@@ -164,7 +164,7 @@ def test_each_role_sees_each_view_it_may_open_with_its_data(qtbot, demo_ctx, use
             opened.append(key)
         else:
             before = window.stack.currentWidget()
-            qtbot.keyClick(window, VIEW_KEYS[key], view_modifier(key))
+            qtbot.keyClick(window, VIEW_KEYS[key], VIEW_MODIFIERS.get(key, CTRL))
             assert window.stack.currentWidget() is before and window.nav.item(row).isHidden()
     assert "queue" in opened
 

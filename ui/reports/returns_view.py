@@ -146,7 +146,7 @@ class ReturnsView(QWidget):
         self._rows = result.issues
         self.table.setRowCount(len(self._rows))
         for r, issue in enumerate(self._rows):
-            values = (issue.kind, issue.child, issue.rule, issue.where, issue.value, issue.message)
+            values = (issue.kind, issue.child, issue.rule, issue.where, issue.value, issue.rule_says)
             for col, value in enumerate(values):
                 self.table.setItem(r, col, QTableWidgetItem(value))
         if self._rows:
@@ -165,7 +165,8 @@ class ReturnsView(QWidget):
             self.person_requested.emit(issue.person_id)
         else:
             QMessageBox.information(self, f"{issue.rule}: {issue.child or 'the return'}",
-                                    f"{issue.where}: {issue.message}\n\nYour role may not open this record: "
+                                    f"{issue.where}: {issue.rule_says}\n\n"
+                                    "Your role may not open this record: "
                                     "a MASH manager can put it right.")
 
 
