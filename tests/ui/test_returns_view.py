@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from db import models as m
@@ -183,11 +184,14 @@ def test_the_conference_and_its_plan_are_recorded_from_the_strategy_view(qtbot, 
     assert (plan.started_on, plan.initial_category, plan.ended_on) == (date(2026, 11, 23), "NEG", None)
 
 
-def test_an_administrator_who_may_not_read_contacts_is_taken_to_the_childs_record(qtbot, demo_ctx, validator,
-                                                                                  tmp_path):
+def test_an_administrator_who_may_not_open_the_record_is_told_what_is_wrong(qtbot, demo_ctx, validator,
+                                                                            tmp_path):
     person_id, _ = _drop_factors(demo_ctx)
     window, view, keys = _census_written(qtbot, demo_ctx, tmp_path / "census.xml", "demo.admin")
     view.table.setCurrentCell(_child_and_rule(view).index((f"P{person_id}", "8897Q")), 0)
+    seen = {}
+    when_modal(QMessageBox, lambda box: (seen.update(title=box.windowTitle(), text=box.text()), box.accept()))
     keys.press(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.current_key == "people")
-    assert window.people.current.person_id == person_id
+    qtbot.waitUntil(lambda: "text" in seen, timeout=20_000)
+    assert seen["title"] == f"8897Q: P{person_id}" and "may not open this record" in seen["text"]
+    assert "factors at assessment" in seen["text"] and window.current_key == "returns"

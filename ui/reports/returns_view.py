@@ -161,7 +161,7 @@ class ReturnsView(QWidget):
         issue = self._rows[row]
         if issue.contact_id is not None and self.actor.may("contact.read"):
             self.open_contact.emit(issue.contact_id)
-        elif issue.person_id is not None and self.actor.may("person.match"):
+        elif issue.person_id is not None and self.actor.may("person.read"):
             self.person_requested.emit(issue.person_id)
         else:
             QMessageBox.information(self, f"{issue.rule}: {issue.child or 'the return'}",
