@@ -270,6 +270,9 @@ def main() -> int:
 
     results.update(replay_12m_s(db))
     results["bare_platypus_20p_ms"] = bare_platypus_20p_ms()
+    from census_bench import cin_census_s
+
+    results.update(cin_census_s(db))
     if not args.skip_matching:
         from match_bench import import_persons_s, match_p95_ms
 

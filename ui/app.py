@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mashdesk.context import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "missing",
-              "consultations", "ruleset", "users", "dashboard")
+              "consultations", "ruleset", "users", "dashboard", "returns")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()

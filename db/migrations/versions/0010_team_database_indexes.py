@@ -6,7 +6,7 @@ SKIP LOCKED), and the queue's name search finds the contacts of the matching chi
 index-only scan. docs/team-database.md has the EXPLAIN plans at a million contacts.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0008
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
