@@ -217,12 +217,27 @@ def take_next_per_s(contacts: int = 600, pg_admin: str = "postgresql+psycopg://p
         admin.dispose()
 
 
+def team_load(contacts: int, desks: int) -> dict[str, float]:
+    """``benchmarks/team_load.py``'s figures (desks on PostgreSQL), prefixed ``team_``."""
+    argv = [sys.executable, str(ROOT / "benchmarks" / "team_load.py"), "--contacts", str(contacts),
+            "--desks", str(desks), "--json"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"team_load failed: {done.stderr[-2000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    numbers = {k: v for k, v in figures.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return {f"team_{k}": v for k, v in numbers.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=5, help="window start-ups to take the median of")
     parser.add_argument("--json", action="store_true", help="print only the JSON object")
     parser.add_argument("--skip-matching", action="store_true", help="leave out the 100,000-person matching run")
+    parser.add_argument("--team-contacts", type=int, default=0, metavar="N",
+                        help="also run benchmarks/team_load.py on PostgreSQL with N contacts (team_* keys)")
+    parser.add_argument("--team-desks", type=int, default=30, metavar="D")
     args = parser.parse_args()
 
     db = demo_database(args.contacts)
@@ -255,11 +270,16 @@ def main() -> int:
 
     results.update(replay_12m_s(db))
     results["bare_platypus_20p_ms"] = bare_platypus_20p_ms()
+    from census_bench import cin_census_s
+
+    results.update(cin_census_s(db))
     if not args.skip_matching:
         from match_bench import import_persons_s, match_p95_ms
 
         results["match_p95_ms"] = match_p95_ms()
         results["import_persons_s"] = import_persons_s()
+    if args.team_contacts:
+        results.update(team_load(args.team_contacts, args.team_desks))
     results = {k: round(v, 2) if isinstance(v, float) else v for k, v in results.items()}
     if args.json:
         print(json.dumps(results))

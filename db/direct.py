@@ -160,7 +160,9 @@ def connect(url: str) -> Direct:
         return Direct(conn, "sqlite")
     import psycopg
 
-    return Direct(psycopg.connect(_postgres_conninfo(url)), "postgresql")
+    from db.pgsettings import connect_args
+
+    return Direct(psycopg.connect(_postgres_conninfo(url), **connect_args()), "postgresql")
 
 
 def apply_sqlite_settings(conn: Any) -> None:

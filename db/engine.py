@@ -51,7 +51,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    from db.pgsettings import connect_args
+
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["connect_args"] = {**connect_args(), **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 

@@ -17,8 +17,21 @@ if TYPE_CHECKING:  # Alembic is imported only when there is migrating to do (it 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseTooNew(RuntimeError):
+class SchemaRefused(RuntimeError):
+    """The schema was left as it was, for the reason the message gives."""
+
+
+class DatabaseTooNew(SchemaRefused):
     """The database was written by a newer MASH Desk than this one."""
+
+
+class DatabaseInUse(SchemaRefused):
+    """Desks are connected to the team database: its schema is upgraded only while none is."""
+
+
+#: Other desks' sessions on this database (``db.pgsettings`` names every connection "mashdesk").
+_OTHER_DESKS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name = 'mashdesk' AND pid <> pg_backend_pid()")
 
 
 @dataclass(frozen=True)
@@ -129,12 +142,28 @@ def upgrade(engine: Engine, now: datetime | None = None) -> UpgradeResult:
                 "does not know: it was written by a newer version. Use that version, or ask your "
                 "administrator to upgrade this installation. Nothing was changed."
             ) from exc
+    if current is not None and engine.dialect.name == "postgresql":
+        _refuse_while_desks_connected(engine, current, head)
     backup = None
     path = _sqlite_file(engine)
     if path is not None and current is not None and path.exists():
         backup = _backup_sqlite(path, current, now)
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # building an index over a large table takes longer than a save
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return UpgradeResult(current, head, backup)
+
+
+def _refuse_while_desks_connected(engine: Engine, current: str, head: str) -> None:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        others = int(conn.execute(text(_OTHER_DESKS)).scalar() or 0)
+    if others:
+        raise DatabaseInUse(
+            f"The team database needs its schema upgraded ({current} to {head}), but {others} other desk "
+            f"connection{'s are' if others != 1 else ' is'} open. Ask everyone to close MASH Desk, then run "
+            "'mashdesk init' again. Nothing was changed.")

@@ -21,7 +21,11 @@ def open_database(url: str, *, clock: Clock = system_clock) -> tuple[AppContext,
     from db.migrate import upgrade
 
     engine = make_engine(url)
-    result = upgrade(engine, clock())
+    try:
+        result = upgrade(engine, clock())
+    except BaseException:
+        engine.dispose()  # a refused database keeps no connection open
+        raise
     factory = make_session_factory(engine, clock)
     with factory.begin() as session:
         seed_reference_data(session)

@@ -6,8 +6,9 @@ breaks the chain from there on, and without the key nobody can recompute it. Sig
 kept outside the database (``mashdesk.audit_checkpoints``) catch entries cut from the end and a
 wiped trail. The database refuses UPDATE and DELETE on the table (triggers, ``db/audit_guard.py``).
 Entries written before the key existed (scheme 1: plain SHA-256) are accepted only as the trail's
-beginning. Writers are serialised (PostgreSQL advisory lock; SQLite's write lock) so the chain
-never forks.
+beginning. Appends are serialised so the chain never forks: on PostgreSQL by a transaction-level
+advisory lock taken just before the entry is inserted (a unit of work appends its entry last, right
+before it commits, so the lock is held for the commit only); on SQLite by its write lock.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from db.base import Base, Versioned
     from mashdesk.audit_keys import AuditKeys
     from mashdesk.calendar import WorkingCalendar
+    from mashdesk.health import DatabaseHealth
 
 T = TypeVar("T", bound="Base")
 
@@ -70,6 +71,16 @@ class AppContext:
         self._calendar = calendar
         self._audit_keys: AuditKeys | None = None
         self._lock = threading.Lock()
+        #: The window's database check (``mashdesk.health``); None in the CLI and in tests that need none.
+        self.health: DatabaseHealth | None = None
+
+    def refuse_if_unreachable(self) -> None:
+        """Refuse at once while the database is known to be unreachable, rather than wait to time out."""
+        if self.health is not None and not self.health.reachable:
+            from mashdesk.dberrors import UNAVAILABLE_HINT
+            from mashdesk.errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable(f"The database is unreachable. {UNAVAILABLE_HINT}")
 
     @property
     def engine(self) -> Engine:
@@ -151,22 +162,24 @@ class WriteScope:
         self.audited = 0
         #: Records loaded for editing, to name who changed them if the flush finds them stale.
         self.editing: list[tuple[type[Base], int]] = []
+        self._entries: list[dict[str, Any]] = []
 
     def audit(self, entity: str, entity_id: int | None, summary: str = "", **detail: Any) -> None:
-        audit.write(
-            self.session,
-            keys=self.keys,
-            at=self.now,
-            user_id=self.actor.user_id,
-            username=self.actor.username,
-            action=self.action,
-            entity=entity,
-            entity_id=entity_id,
-            summary=summary,
-            detail=detail,
-        )
+        """Record the action's audit event; it is appended to the trail when the unit of work commits."""
+        self._entries.append({"entity": entity, "entity_id": entity_id, "summary": summary, "detail": detail})
         live.announce(self.session, entity, entity_id)  # the other desks hear of it when this commits
         self.audited += 1
+
+    def append_audit(self) -> None:
+        """Append the recorded events, last thing before the commit.
+
+        The trail is a hash chain, so appends are serialised (``mashdesk.audit``); doing it
+        here, after every other change of the unit is flushed, holds that lock for the commit only.
+        """
+        for entry in self._entries:
+            audit.write(self.session, keys=self.keys, at=self.now, user_id=self.actor.user_id,
+                        username=self.actor.username, action=self.action, **entry)
+        self._entries.clear()
 
     def get(self, model: type[T], ident: int, what: str | None = None) -> T:
         obj = self.session.get(model, ident)
@@ -245,14 +258,16 @@ class Service:
     @contextmanager
     def read(self, actor: Actor, action: str) -> Iterator[Session]:
         self.require(actor, action)
-        with self.ctx.session_factory() as session:
+        self.ctx.refuse_if_unreachable()
+        with _explained(), self.ctx.session_factory() as session:
             yield session
 
     @contextmanager
     def read_direct(self, actor: Actor, action: str) -> Iterator[Direct]:
         """A read over a plain DB-API connection, for the paths that must not wait for the ORM."""
         self.require(actor, action)
-        with self.ctx.direct() as conn:
+        self.ctx.refuse_if_unreachable()
+        with _explained(), self.ctx.direct() as conn:
             try:
                 yield conn
             finally:
@@ -271,19 +286,37 @@ class Service:
         from db.engine import SQLITE_WRITE
 
         self.require(actor, action)
+        self.ctx.refuse_if_unreachable()
         session = self.ctx.session_factory()
         scope = WriteScope(session, actor, action, self.ctx.now(), self.ctx.audit_keys)
         try:
-            with session.begin():
+            with _explained(), session.begin():
                 session.connection(execution_options=SQLITE_WRITE)
                 yield scope
                 if scope.audited != 1:
                     raise AuditMissing(f"action {action} recorded {scope.audited} audit events, not 1")
                 session.flush()
+                scope.append_audit()
         except StaleDataError as exc:
             raise _stale_after_conflict(self.ctx, scope.editing, what) from exc
         finally:
             session.close()
+
+
+@contextmanager
+def _explained() -> Iterator[None]:
+    """Database failures (a lock wait timed out, the server went away) become one clear error."""
+    from mashdesk.dberrors import explain
+
+    try:
+        yield
+    except MashDeskError:
+        raise
+    except Exception as exc:
+        plain = explain(exc)
+        if plain is None:
+            raise
+        raise plain from exc
 
 
 def _stale_after_conflict(

@@ -59,3 +59,11 @@ class AccountLocked(AuthenticationError):
 
 class PasswordChangeRequired(AuthenticationError):
     """The password was right but an administrator reset it: the user must choose a new one first."""
+
+
+class DatabaseBusy(MashDeskError):
+    """Another desk held what this action needed for longer than the desk waits; nothing was written."""
+
+
+class DatabaseUnavailable(MashDeskError):
+    """The database could not be reached, or the connection to it broke; nothing was written."""

@@ -114,11 +114,13 @@ class ChangeWatcher:
     def _listen(self) -> None:
         import psycopg
 
+        from db.pgsettings import connect_args
+
         backoff = self.interval
         first = True
         while not self._stop.is_set():
             try:
-                conn = psycopg.connect(_postgres_conninfo(self.url), autocommit=True, connect_timeout=5)
+                conn = psycopg.connect(_postgres_conninfo(self.url), autocommit=True, **connect_args())
             except psycopg.Error as exc:
                 log.info("live updates: cannot listen yet (%s); trying again in %.1f s", exc, backoff)
                 self.on_state(False)

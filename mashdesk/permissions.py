@@ -127,6 +127,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     #: The performance digest (figures and the records behind them), and saving it as a PDF or workbook.
     "digest.read": frozenset({"admin", "manager"}),
     "digest.export": frozenset({"admin", "manager"}),
+    #: What the census reports beyond the front door: assessments, plans, conferences (and their reading);
+    #: a case's closure is a manager's authorisation.
+    "returns.read": MASH | {"admin"},
+    "returns.record": MASH,
+    "returns.close": frozenset({"manager"}),
     "demo.load": frozenset({"admin"}),
     #: Threshold of Need versions: see them and their differences, replay a proposal over stored assessments,
     #: the consistency report; loading a file and setting when it takes effect are the administrator's.

@@ -39,3 +39,21 @@ ensure_venv() {
         touch "$stamp"
     fi
 }
+
+# The DfE's CIN census rules (csc-validator-be-cin) in their own environment, .venv-cin: the validator pins
+# pandas 1.5 and needs numpy < 2 beside it, which the desk's environment does not share. The desk runs it
+# as a separate process (mashdesk/returns/validation.py) when it is there. Its own command line
+# (`python -m cin_validator run FILE.xml`) imports pytest, so that goes in too.
+CIN_VALIDATOR_PINS=("csc-validator-be-cin==0.1.13" "numpy<2" "pytest")
+
+ensure_cin_validator() {
+    local python stamp
+    python=$(find_python)
+    stamp=".venv-cin/.installed-$(echo "${CIN_VALIDATOR_PINS[*]}" | sha256sum | cut -c1-16)"
+    [[ -f "$stamp" ]] && return 0
+    [[ -x .venv-cin/bin/python ]] || "$python" -m venv .venv-cin || return 1
+    .venv-cin/bin/python -m pip install -q --upgrade pip
+    .venv-cin/bin/python -m pip install -q "${CIN_VALIDATOR_PINS[@]}" || return 1
+    rm -f .venv-cin/.installed-*
+    touch "$stamp"
+}

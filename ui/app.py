@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mashdesk.context import AppContext
 
 VIEW_NAMES = ("queue", "contact", "handover", "stepdowns", "strategy", "meeting", "people", "missing",
-              "consultations", "ruleset", "users", "dashboard")
+              "consultations", "ruleset", "users", "dashboard", "returns")
 DEMO_CONTACTS = 6000
 #: When the process started (``main.py`` sets it before the heavy imports).
 STARTED = time.perf_counter()
@@ -145,12 +145,12 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _open_fully(url: str) -> AppContext:
     """Open with SQLAlchemy, migrating first if need be; any failure becomes a plain message."""
-    from db.migrate import DatabaseTooNew
+    from db.migrate import SchemaRefused
     from mashdesk.app import open_database
 
     try:
         ctx, _ = open_database(url)
-    except (DatabaseTooNew, MashDeskError) as exc:
+    except (SchemaRefused, MashDeskError) as exc:
         raise MashDeskError(str(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - an unreachable server, a file that is not a database
         raise MashDeskError(f"{type(exc).__name__}: {exc}") from exc

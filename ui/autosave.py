@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from mashdesk.context import Actor
 from mashdesk.drafts import DraftService, SavedDraft
+from mashdesk.errors import MashDeskError
 
 INTERVAL_MS = 3000
 
@@ -40,7 +41,11 @@ class Autosaver(QObject):
         self._timer.start()
 
     def save_now(self) -> None:
-        if self._service.save(self._actor, self.form, self.key, self._collect()):
+        try:
+            kept = self._service.save(self._actor, self.form, self.key, self._collect())
+        except MashDeskError:  # the database is busy: the next tick tries again
+            return
+        if kept:
             self.saved.emit()
 
     def stop(self) -> None:
@@ -49,4 +54,7 @@ class Autosaver(QObject):
 
     def finish(self) -> None:
         self._timer.stop()
-        self._service.discard(self._actor, self.form, self.key)
+        try:
+            self._service.discard(self._actor, self.form, self.key)
+        except MashDeskError:  # the database went away: the draft is offered again next time, never lost
+            pass

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow
                                QStackedWidget, QWidget)
 
 from mashdesk import __version__, team_db
-from mashdesk.errors import MashDeskError
+from mashdesk.errors import DatabaseBusy, DatabaseUnavailable, MashDeskError
 from mashdesk.context import Actor, AppContext
 from mashdesk.contacts.queue import QueueService
 from mashdesk.live import Change
+from ui.connection_status import ConnectionStatus
 from ui.live import LiveUpdates, refresh_keeping_place
 from ui.accounts.desk_lock import IDLE_SETTING, DeskLock
 from ui.notices import NoticeCentre
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self._clock.start()
         self.notices = NoticeCentre(bar, self)
         self.scheduler = None
+        self.connection = ConnectionStatus(self.ctx, self.db_label, bar, self)
 
     def _tick(self) -> None:
         now = self.ctx.now().astimezone(LONDON)
@@ -241,7 +243,10 @@ class MainWindow(QMainWindow):
             return
         refresh = getattr(view, "refresh", None)
         if refresh is not None:
-            refresh()
+            try:
+                refresh()
+            except (DatabaseBusy, DatabaseUnavailable) as exc:  # the view keeps what it showed
+                self.statusBar().showMessage(str(exc), 10_000)
         if getattr(view, "loaded", None) is None:
             self.view_loaded.emit(key)
 
@@ -392,6 +397,7 @@ class MainWindow(QMainWindow):
             self.queue.table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.connection.stop()
         self.live.stop()
         self.desk_lock.stop()
         if self.scheduler is not None:

@@ -26,6 +26,7 @@ VIEWS: list[tuple[str, str, str]] = [
     ("consultations", "Consultations", "Ctrl+9"),
     ("ruleset", "Ruleset", "Ctrl+0"),
     ("dashboard", "Dashboard", "F7"),
+    ("returns", "Returns", "F8"),
     ("users", "Users", "F9"),
 ]
 #: The permission (``mashdesk.permissions``) a person needs to open each main view.
@@ -41,6 +42,7 @@ VIEW_ACTIONS: dict[str, str] = {
     "consultations": "consultation.read",
     "ruleset": "ruleset.read",
     "dashboard": "digest.read",
+    "returns": "export.returns",
     "users": "user.manage",
 }
 
@@ -113,6 +115,12 @@ def _users_view(ctx: AppContext, actor: Actor) -> QWidget:
     return UsersView(UserService(ctx), actor)
 
 
+def _returns_view(ctx: AppContext, actor: Actor) -> QWidget:
+    from ui.reports.returns_view import returns_view
+
+    return returns_view(ctx, actor)
+
+
 #: How each main view but the queue is built, on first show. One line per view. A view with a
 #: ``loaded`` signal reports when its data is on screen; one with a ``refresh()`` method is
 #: refreshed each time it is shown; one with an ``open_contact(id)`` signal opens that contact.
@@ -128,6 +136,7 @@ VIEW_FACTORIES: dict[str, Callable[[AppContext, Actor], QWidget]] = {
     "ruleset": ruleset_view,
     "dashboard": _dashboard_view,
     "users": _users_view,
+    "returns": _returns_view,
 }
 #: Modules the views but the queue need: loaded behind the first paint (see ``MainWindow.load_rest``).
 REST_MODULES = (
@@ -137,5 +146,5 @@ REST_MODULES = (
     "ui.stepdown.view", "ui.strategy.view", "ui.people.people_view", "ui.meeting.view", "mashdesk.meeting.service",
     "ui.contacts.contact_form", "mashdesk.rulesets.service", "ui.rulesets.view", "ui.missing.view",
     "ui.consultations.view", "mashdesk.digest.service", "ui.reports.dashboard_view",
-    "ui.accounts.users_view",
+    "ui.accounts.users_view", "ui.reports.returns_view",
 )

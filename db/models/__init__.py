@@ -27,13 +27,15 @@ from db.models.people import (
     PersonName,
     Relationship,
 )
+from db.models.returns import CinAssessment, CinEpisode, CinPlan, CpPlan
 from db.models.rulesets import RulesetVersion
 from db.models.missing import MissingEpisode, MissingUpdate
 from db.models.stepdown import StepDown, StepDownEvent
 from db.models.strategy import StrategyAction, StrategyAttendee, StrategyChild, StrategyDiscussion
 
 __all__ = [
-    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "Consultation", "ConsultationPerson", "Contact",
+    "Address", "Agency", "AgencyCheck", "AtlasMarker", "AuditEvent", "CinAssessment", "CinEpisode", "CinPlan",
+    "CpPlan", "Consultation", "ConsultationPerson", "Contact",
     "ContactPerson", "DailyMeeting", "Decision", "Draft", "EdtEntry", "EdtEntryNote", "EdtEntryPerson",
     "HandoverAcknowledgement", "Household", "HouseholdMember", "MeetingAction", "MeetingAddendum", "MeetingItem",
     "MissingEpisode", "MissingUpdate", "Person",

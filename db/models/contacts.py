@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import STAMP_INSERT, Base, Versioned
@@ -54,6 +54,10 @@ class Contact(Versioned, Base):
         Index("ix_contacts_children", "children_display"),
         Index("ix_contacts_source", "cin_source", "received_at"),
         Index("ix_contacts_consultation", "consultation_id"),
+        #: "Take next": the first screened, unallocated contact in urgency order (migration 0010).
+        Index("ix_contacts_take_next", "rag_rank", "decision_due_at", "id",
+              postgresql_where=text("status = 'screened' AND allocated_to_id IS NULL"),
+              sqlite_where=text("status = 'screened' AND allocated_to_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +124,9 @@ class ContactPerson(Base):
     __table_args__ = (
         UniqueConstraint("contact_id", "person_id", "role", name="uq_contact_people_contact_person_role"),
         Index("ix_contact_people_person_contact", "person_id", "contact_id"),
+        #: The queue's name search: the contacts of children, index-only (migration 0010).
+        Index("ix_contact_people_child", "person_id", "contact_id", postgresql_where=text("role = 'child'"),
+              sqlite_where=text("role = 'child'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

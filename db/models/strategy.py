@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Versioned
@@ -55,6 +55,8 @@ class StrategyChild(Versioned, Base):
     s47_started_on: Mapped[date | None] = mapped_column(Date)
     icpc_due: Mapped[date | None] = mapped_column(Date)
     icpc_held_on: Mapped[date | None] = mapped_column(Date)
+    #: The enquiry found no conference is needed (the census's ICPCnotRequired).
+    icpc_not_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StrategyAttendee(Versioned, Base):

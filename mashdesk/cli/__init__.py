@@ -83,7 +83,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         _say(one_line(str(exc)))
         return 1
     except Exception as exc:  # noqa: BLE001 - the contract: one line, exit 1, whatever failed
-        _say(one_line(f"{args.command} failed: {type(exc).__name__}: {exc}"))
+        from mashdesk.dberrors import explain
+
+        plain = explain(exc)  # a database that cannot be reached, or is busy, in the desk's words
+        _say(one_line(plain if plain is not None else f"{args.command} failed: {type(exc).__name__}: {exc}"))
         return 1
 
 

@@ -89,12 +89,12 @@ def open_context(args: argparse.Namespace) -> Iterator[AppContext]:
     """The database named by ``--db`` (migrated), closed again when the command ends."""
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
-    from db.migrate import DatabaseTooNew
+    from db.migrate import SchemaRefused
 
     url = team_db.connect_url(args.db or team_db.default_url())
     try:
         ctx = _open_asking_password(url)
-    except DatabaseTooNew as exc:
+    except SchemaRefused as exc:  # too new for this version, or desks are connected during an upgrade
         raise MashDeskError(str(exc)) from exc
     except ArgumentError as exc:  # not a URL, or a dialect SQLAlchemy does not know
         raise InputError(f"--db: not a database URL the desk can use: {exc}", "db") from None

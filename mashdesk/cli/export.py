@@ -6,7 +6,7 @@ import argparse
 import importlib
 
 #: Modules that add a kind of export, each with ``register(kinds)``.
-EXPORT_MODULES = ("mashdesk.cli.export_annex_a",)
+EXPORT_MODULES = ("mashdesk.cli.export_census", "mashdesk.cli.export_annex_a")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

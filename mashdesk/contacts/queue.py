@@ -104,9 +104,13 @@ class QueueService(Service):
                 version=r[9], due_status=due_status, time_left=left))
         return out
 
-    def count(self, actor: Actor, query: QueueQuery) -> int:
+    def count(self, actor: Actor, query: QueueQuery, cap: int | None = None) -> int:
+        """How many contacts ``query`` finds; with ``cap``, counting stops at ``cap`` (shown as "cap+")."""
         with self.read_direct(actor, "queue.read") as conn:
             where, params = self._where(conn, actor, query)
+            if cap is not None:
+                capped = fastsql.QUEUE_COUNT_CAPPED.format(where=where)
+                return int(conn.scalar(capped, {**params, "cap": cap}) or 0)
             return int(conn.scalar(fastsql.QUEUE_COUNT.format(where=where), params) or 0)
 
 

@@ -33,6 +33,7 @@ from mashdesk.errors import InputError
 from mashdesk.meeting.demo import seed_demo as seed_meetings
 from mashdesk.missing.demo import seed_demo as seed_missing
 from mashdesk.people import demo as people_demo
+from mashdesk.returns.demo import seed_demo as seed_returns
 from mashdesk.rulesets import demo as rulesets_demo
 from mashdesk.services.auth import seed_reference_data
 
@@ -104,6 +105,8 @@ def build_demo(ctx: AppContext, contacts: int, seed: int = 1,
                                 user_ids=builder.user_ids)
         seed_meetings(session, rng=random.Random(seed), now=now, calendar=ctx.calendar,
                       user_ids=builder.user_ids)
+        seed_returns(session, rng=random.Random(seed * 7919 + 17), now=now, calendar=ctx.calendar,
+                     user_ids=builder.user_ids)
         rows = builder.rows
         summary = DemoSummary(
             contacts=len(rows.get("contacts")), people=len(rows.get("people")),

@@ -25,6 +25,7 @@ from mashdesk.errors import InputError, NotFound, PermissionDenied
 from mashdesk.rulesets.versions import engine_in_force
 from mashdesk.triage import threshold, workflow
 from mashdesk.triage.checks import add_agency_checks
+from mashdesk.triage.episodes import open_episodes
 from mashdesk.triage.views import (
     AssessmentView,
     CheckQueueRow,
@@ -252,6 +253,7 @@ class TriageService(Service):
             contact.status = workflow.after("authorise", contact.status)
             contact.decided_late = workflow.decided_late(contact.decision_due_at, lead.decided_at)
             follow_up = _follow_up(w, self.ctx.calendar, contact, lead)
+            open_episodes(w.session, contact, decisions, actor.user_id)
             if contact.referrer is not None and contact.referrer.professional:
                 w.session.add(ReferrerFeedback(
                     contact_id=contact.id, due_at=self.ctx.calendar.due_datetime("referrer_feedback", w.now),

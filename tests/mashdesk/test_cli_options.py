@@ -24,7 +24,7 @@ COMMANDS = {"init", "demo", "audit verify", "audit checkpoint", "audit export", 
             "import persons", "match", "pack strategy", "handover", "rules replay", "rules consistency",
             "meeting agenda", "meeting minutes", "missing list", "connect", "user add", "user list",
             "user deactivate", "user reactivate", "user reset", "user role", "user unlock",
-            "export annex-a", "report digest"}
+            "export annex-a", "export cin-census", "report digest"}
 #: What each command that acts as a user needs besides the common options.
 ACTOR_ARGUMENTS = {
     "audit verify": [],
@@ -49,6 +49,7 @@ ACTOR_ARGUMENTS = {
     "user unlock": ["test.edt"],
     "export annex-a": ["--from", "2026-10-01", "--to", "2026-10-31", "--out", "annex-a.xlsx"],
     "report digest": ["--from", "2026-10-01", "--to", "2026-10-31"],
+    "export cin-census": ["--year", "2026", "--out", "census.xml"],
 }
 #: What each other command needs besides the common options.
 OTHER_ARGUMENTS = {
@@ -207,6 +208,29 @@ def test_missing_list(ctx, users, order, tmp_path, capsys):
 
 
 @ORDERS
+def test_export_cin_census(ctx, users, order, tmp_path, capsys):
+    out = tmp_path / "census.xml"
+    argv = _argv(order, "export cin-census", ["--db", users, "--as", "test.manager"],
+                 ["--year", "2026", "--out", str(out)])
+    assert run(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["out"] == str(out) and printed["year"] == 2026 and printed["children"] == 0
+    assert printed["reference_date"] == "2026-03-31" and out.read_bytes().startswith(b"<?xml")
+    assert _audited(ctx, "export.returns", "test.manager") == 1
+    for bad, named in ((["--year", "26"], "--year"), (["--year", "1999"], "--year"),
+                       (["--out", str(tmp_path / "c.csv")], "--out"),
+                       (["--out", str(tmp_path / "no/c.xml")], "--out")):
+        rest = {"--year": "2026", "--out": str(out)} | dict([bad])
+        assert _exit_code(_argv(order, "export cin-census", ["--db", users, "--as", "test.manager"],
+                                [x for kv in rest.items() for x in kv])) == 2
+        err = capsys.readouterr().err
+        assert named in err and len(err.strip().splitlines()) in (1, 3), err  # argparse adds its usage lines
+    assert _exit_code(_argv(order, "export cin-census", ["--db", users, "--as", "test.practitioner"],
+                            ["--year", "2026", "--out", str(tmp_path / "p.xml")])) == 1
+    assert "may not export" in capsys.readouterr().err and not (tmp_path / "p.xml").exists()
+
+
+@ORDERS
 def test_pack_strategy(ctx, db_url, order, tmp_path, monkeypatch, capsys):
     build_demo(ctx, 3, seed=1)
     monkeypatch.setenv("MASHDESK_PASSWORD", "demo")
@@ -314,7 +338,7 @@ def test_help_lists_the_common_options(capsys):
     with pytest.raises(SystemExit) as exit_:
         main.main(["--help"])  # the window's help, which names the commands too
     assert exit_.value.code == 0
-    text = capsys.readouterr().out
+    text = " ".join(capsys.readouterr().out.split())  # as read, whatever the line breaks
     assert "--db URL" in text and "--as USERNAME" in text and "before or after the command" in text
 
 

@@ -100,9 +100,9 @@ VIEW_KEYS = {"queue": Qt.Key.Key_1, "contact": Qt.Key.Key_2, "handover": Qt.Key.
              "stepdowns": Qt.Key.Key_4, "strategy": Qt.Key.Key_5, "meeting": Qt.Key.Key_6,
              "people": Qt.Key.Key_7, "missing": Qt.Key.Key_8, "consultations": Qt.Key.Key_9,
              "ruleset": Qt.Key.Key_0, "users": Qt.Key.Key_F9,
-             "dashboard": Qt.Key.Key_F7}
+             "dashboard": Qt.Key.Key_F7, "returns": Qt.Key.Key_F8}
 #: The views whose shortcut is a key alone (a function key), not Ctrl with a digit.
-PLAIN_VIEW_KEYS = {"users", "dashboard"}
+PLAIN_VIEW_KEYS = {"users", "dashboard", "returns"}
 
 
 def view_shortcut(key: str) -> tuple[Qt.Key, Qt.KeyboardModifier]:
@@ -129,7 +129,7 @@ def signed_in_window(qtbot, ctx, actor):  # type: ignore[no-untyped-def]
 
 
 def press_view(qtbot, window, key: str, timeout: int = 10_000) -> QWidget:  # type: ignore[no-untyped-def]
-    """Press the view's shortcut (Ctrl+1…Ctrl+0, F7, F9) on the main window; returns the view once it has loaded."""
+    """Press the view's shortcut (Ctrl+1…Ctrl+0, F7, F8, F9) on the main window; returns the view once it has loaded."""
     with qtbot.waitSignal(window.view_loaded, timeout=timeout, check_params_cb=lambda k: k == key):
         qtbot.keyClick(window, *view_shortcut(key))
     view = window.views[key]

@@ -160,3 +160,17 @@ def test_a_saved_window_that_no_longer_fits_falls_back_to_the_first_size(qtbot, 
     else:  # brought back onto the screen whole, at a size that fits it
         assert free.contains(again.geometry()) and again.width() <= free.width()
     assert free.contains(again.geometry().center())
+
+
+def test_with_the_database_unreachable_f5_says_so_and_the_queue_keeps_its_rows(qtbot, window):
+    from mashdesk.health import DatabaseHealth
+
+    rows = window.queue.table.model().rowCount()
+    down = DatabaseHealth(lambda: None, monotonic=lambda: 0.0)  # never checked: unreachable from the start
+    window.ctx.health, kept = down, window.ctx.health
+    try:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert "The database is unreachable" in window.statusBar().currentMessage()
+        assert window.queue.table.model().rowCount() == rows
+    finally:
+        window.ctx.health = kept

@@ -17,6 +17,7 @@ from mashdesk.consultations.service import ConsultationService
 from mashdesk.handover.service import HandoverService
 from mashdesk.meeting.service import MeetingService
 from mashdesk.missing.service import MissingService
+from mashdesk.returns.service import CensusService
 from mashdesk.stepdown.service import StepDownService
 from mashdesk.rulesets.service import RulesetService
 from mashdesk.strategy.service import StrategyService
@@ -140,6 +141,8 @@ def check_users(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-d
     listed = UserService(ctx).users(actor)
     assert view.table.rowCount() == len(listed) > 0
     assert view.table.item(0, 0).text() == listed[0].username
+
+
 def check_dashboard(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
     view = press_view(qtbot, window, "dashboard", timeout=30_000)
     digest = DigestService(ctx).digest(actor, *view._period())
@@ -149,11 +152,18 @@ def check_dashboard(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyp
         [digest.lines[0].label, digest.lines[0].current.text(), digest.lines[0].previous.text()]
 
 
+def check_returns(qtbot, window, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+    view = press_view(qtbot, window, "returns")
+    year = CensusService(ctx).default_year()
+    assert view.year.value() == year and view.file.text().endswith(f"cin-census-{year}.xml")
+    assert view.write_button.isEnabled() and view.table.rowCount() == 0
+
+
 CHECKS = {"queue": check_queue, "contact": check_contact, "handover": check_handover,
           "stepdowns": check_stepdowns, "strategy": check_strategy, "meeting": check_meeting,
           "people": check_people, "ruleset": check_ruleset, "missing": check_missing,
           "consultations": check_consultations, "users": check_users,
-          "dashboard": check_dashboard}
+          "dashboard": check_dashboard, "returns": check_returns}
 
 
 def test_every_main_view_has_a_check() -> None:

@@ -28,7 +28,10 @@ from mashdesk.documents.delivery import DocumentDelivery, DocumentOf
 from mashdesk.triage import workflow
 from mashdesk.triage.service import TriageService
 from mashdesk.triage.views import AssessmentView, DecisionView
+from mashdesk.clock import LONDON
+from mashdesk.returns.recording import CensusRecordService
 from ui.people.choose_person import choose_person
+from ui.reports.census_record import census_episode
 from ui.triage.threshold_dialog import ThresholdDialog
 from ui.triage.triage_dialogs import AllocateDialog, AnswerDialog, ChecksDialog, CommentDialog, ScreenDialog
 from ui.formatting import local_date, local_time
@@ -171,6 +174,12 @@ class ContactView(QWidget):
             self.actions[action.key] = button
             self.bar.addWidget(button)
             button.hide()
+        self.census_button = QPushButton("Ce&nsus record… (Ctrl+Shift+C)")
+        self.census_button.setAccessibleName("Census record: assessment, CIN plan, closure")
+        self.census_button.clicked.connect(self.census_record)
+        self.census_button.hide()
+        self.bar.addWidget(self.census_button)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.census_button.click)
         self.bar.addStretch(1)
         QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_person)
         self.changed_banner = ChangedBanner(self.reload_keeping_place)
@@ -192,6 +201,8 @@ class ContactView(QWidget):
         self.browser.setHtml(contact_html(detail, threshold))
         self._enable(self._triage.allowed_actions(self._actor, contact_id))
         self.changed_banner.hide()
+        self.census_button.setVisible(self._actor.may("returns.record") and bool(
+            CensusRecordService(self._service.ctx).episodes(self._actor, contact_id)))
         self.empty.hide()
         self.browser.show()
         self.loaded.emit()
@@ -304,6 +315,14 @@ class ContactView(QWidget):
         assert self.detail is not None
         dialog = ThresholdDialog(self._triage, self._actor, self.detail.id, self.detail.version, self)
         if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def census_record(self) -> None:
+        """The census record of a referred child: the assessment and its factors, the CIN plan, closure."""
+        if self.detail is not None and self.census_button.isVisible() and census_episode(
+                self, CensusRecordService(self._service.ctx), self._actor, self.detail.id,
+                self._service.ctx.now().astimezone(LONDON).date()):
             self.reload()
             self.changed.emit()
 

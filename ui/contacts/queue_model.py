@@ -33,6 +33,8 @@ DUE_COLOURS = {"breached": QColor("#c62828"), "due_soon": QColor("#b26a00"), "la
 
 class QueueModel(QAbstractTableModel):
     PAGE = 200
+    #: The count shown stops here (\"10,000+ contacts\"): an exact count of a million rows is not free.
+    COUNT_CAP = 10_000
     RowRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, service: QueueService, actor: Actor, parent: Any = None) -> None:
@@ -56,7 +58,7 @@ class QueueModel(QAbstractTableModel):
         self._query = query
         self._rows = self._service.page(self._actor, query, 0, self.PAGE)
         self._exhausted = len(self._rows) < self.PAGE
-        self.total = self._service.count(self._actor, query)
+        self.total = self._service.count(self._actor, query, cap=self.COUNT_CAP)
         self.endResetModel()
 
     def reload(self) -> None:

@@ -134,7 +134,8 @@ class QueueView(QWidget):
         keep = self.model.row_at(current.row()).id if current.isValid() else None
         self.model.set_query(self.current_query())
         shown = self.model.total
-        self.count.setText(f"{shown:,} contact{'s' if shown != 1 else ''}")
+        more = "+" if shown >= self.model.COUNT_CAP else ""
+        self.count.setText(f"{shown:,}{more} contact{'s' if shown != 1 else ''}")
         if self.model.rowCount():
             rows = [r for r in range(self.model.rowCount()) if self.model.row_at(r).id == keep]
             self.table.selectRow(rows[0] if rows else 0)

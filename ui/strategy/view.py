@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mashdesk.clock import LONDON
 from mashdesk.context import Actor
 from mashdesk.errors import MashDeskError
 from mashdesk.strategy.service import StrategyService
@@ -114,6 +115,18 @@ class StrategyView(QWidget):
             QShortcut(QKeySequence(keys), self, activated=slot)
         if actor.may("strategy.convene"):
             QShortcut(QKeySequence("Ctrl+N"), self, activated=self.convene)
+        if actor.may("returns.record"):
+            QShortcut(QKeySequence("Ctrl+Shift+C"), self, activated=self.conference_outcome)
+
+    def conference_outcome(self) -> None:
+        """Ctrl+Shift+C: a child's initial child protection conference (or that none is needed), its plan."""
+        from mashdesk.returns.recording import CensusRecordService
+        from ui.reports.census_record import census_conference
+
+        if self.detail is not None and census_conference(
+                self, CensusRecordService(self.service.ctx), self.actor, self.detail.id,
+                self.service.ctx.now().astimezone(LONDON).date()):
+            self.open_discussion(self.detail.id)
 
     def open_person(self) -> None:
         """Open the Person page of the discussion's child (asking which, when there are several)."""

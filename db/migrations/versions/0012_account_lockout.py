@@ -5,7 +5,7 @@ time after the fifth (``locked_until``), and may have to choose a new password a
 an administrator reset it (``must_change_password``).
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0010
 Create Date: 2026-11-29
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import db.base
 
 
 revision = '0012'
-down_revision = '0004'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -55,6 +55,8 @@ def test_filters_and_search(queue, actors):
     assert [r.children for r in service.page(actors["manager"], QueueQuery(search="oma"))] == ["Omar Queue"]
     assert [r.id for r in service.page(actors["manager"], QueueQuery(search=f"C-{ids[3]:06d}"))] == [ids[3]]
     assert service.count(actors["manager"], QueueQuery(statuses=("new",))) == 3
+    assert service.count(actors["manager"], QueueQuery(statuses=("new",)), cap=2) == 2  # shown as "2+"
+    assert service.count(actors["manager"], QueueQuery(statuses=("new",)), cap=10) == 3
 
 
 def test_paging_returns_every_row_once(queue, actors):
