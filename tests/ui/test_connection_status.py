@@ -27,9 +27,9 @@ def cluster():
 def test_the_status_bar_says_the_database_is_unreachable_and_when_it_is_back(qtbot, cluster, clock):
     ctx, _ = open_database(cluster.url, clock=clock)
     auth = AuthService(ctx)
-    auth.bootstrap_admin("first.admin", "secret")
+    auth.bootstrap_admin("first.admin", "Quiet-Harbour-Lantern-71")
     auth.create_user(auth.actor("first.admin"), username="pat.worker", display_name="Pat Worker",
-                     role="practitioner", password="secret")
+                     role="practitioner", password="Amber-Kestrel-Orchard-58")
     me = auth.actor("pat.worker")
     label, bar = QLabel("Database: team"), QStatusBar()
     status = ConnectionStatus(ctx, label, bar)

@@ -131,7 +131,10 @@ def test_only_managers_and_administrators_export_and_each_export_is_audited_with
     done, _ = _census(ctx, actors["admin"], tmp_path)
     assert done.sha256 == hashlib.sha256(done.path.read_bytes()).hexdigest()
     with ctx.session_factory() as s:
-        events = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export.returns")).all()
+        events = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export.returns")
+                           .order_by(m.AuditEvent.id)).all()
+    refusals, events = events[:7], events[7:]
+    assert all(e.summary.startswith("refused:") and e.detail["reason"] for e in refusals)
     assert len(events) == 1
     assert events[0].detail["file"] == "census.xml" and events[0].detail["sha256"] == done.sha256
     assert events[0].username == "test.admin"

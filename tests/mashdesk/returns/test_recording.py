@@ -36,9 +36,12 @@ def referred(ctx, actors):
         return {"contact": contact.id, "discussion": sd.id, "child": sc.id, "person": p.id}
 
 
-def _audits(ctx, action):
+def _audits(ctx, action, refused=False):
+    """How many changes (or, with ``refused``, refused attempts) of ``action`` the trail holds."""
+    summary = m.AuditEvent.summary.like("refused:%")
     with ctx.session_factory() as s:
-        return s.scalar(select(func.count()).select_from(m.AuditEvent).where(m.AuditEvent.action == action))
+        return s.scalar(select(func.count()).select_from(m.AuditEvent).where(
+            m.AuditEvent.action == action, summary if refused else ~summary))
 
 
 def test_the_assessment_plan_conference_and_closure_are_recorded_and_audited(ctx, actors, referred):
@@ -63,6 +66,7 @@ def test_the_assessment_plan_conference_and_closure_are_recorded_and_audited(ctx
     assert (conf.icpc_held_on, conf.icpc_not_required, conf.plan_category, conf.plan_started) == \
         (date(2026, 10, 26), False, "NEG", date(2026, 10, 26))
     assert _audits(ctx, "returns.record") == 3 and _audits(ctx, "returns.close") == 1
+    assert _audits(ctx, "returns.close", refused=True) == 1  # the practitioner's attempt, with its reason
 
 
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(ctx, actors, referred):
