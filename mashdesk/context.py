@@ -75,8 +75,9 @@ class AppContext:
         self.health: DatabaseHealth | None = None
 
     def refuse_if_unreachable(self) -> None:
-        """Refuse at once while the database is known to be unreachable, rather than wait to time out."""
-        if self.health is not None and not self.health.reachable:
+        """Refuse at once while the database is known to be unreachable (its last check failed), rather
+        than wait to time out."""
+        if self.health is not None and self.health.failed:
             from mashdesk.dberrors import UNAVAILABLE_HINT
             from mashdesk.errors import DatabaseUnavailable
 

@@ -60,6 +60,15 @@ class DatabaseHealth:
         return last is not None and self._monotonic() - last <= STALE_S
 
     @property
+    def failed(self) -> bool:
+        """Whether the last check failed with an answer (refused, broken, timed out by the driver).
+
+        Only then are saves refused at once: a check that merely has not run for a while (the desk's own
+        thread busy printing, say) shows in the status bar but never refuses a save by itself.
+        """
+        return self._last_ok is None
+
+    @property
     def health(self) -> Health:
         reachable = self.reachable
         if not reachable and not self._down:  # a check hangs: count the outage now
