@@ -33,7 +33,7 @@ def new_contact_items(session: Session, day: AgendaDay) -> Iterator[AgendaItem]:
                Contact.source_display, Referrer.organisation)
         .outerjoin(Referrer, Referrer.id == Contact.referrer_id)
         .where(Contact.rag_rank.in_((0, 1)), Contact.received_at >= since, Contact.received_at < day.starts_at)
-        .order_by(Contact.rag_rank, Contact.received_at)
+        .order_by(Contact.rag_rank, Contact.received_at, Contact.id)
     ).all()
     facts = _facts(session, [r.id for r in rows])
     for r in rows:
